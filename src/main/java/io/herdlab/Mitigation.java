@@ -1,0 +1,101 @@
+package io.herdlab;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The effective mitigation of this replica: a preset's values with the knobs set in
+ * {@link MitigationProperties} laid over them.
+ *
+ * @param jitterMax            uniform random extra TTL in [0, jitterMax] on every cache write
+ * @param coalescer            who may load a missing key from the database
+ * @param waitTimeout          the longest a follower waits for a leader's value
+ * @param leaseTime            how long a distributed lease holds before it expires by itself
+ * @param staleWhileRevalidate serve a value past its soft expiry while one refresh runs
+ * @param staleFor             how long past the soft expiry a value is kept for that
+ * @param earlyRefresh         probabilistic early refresh (XFetch) before the soft expiry
+ * @param beta                 XFetch eagerness; 1 is the paper's default
+ * @param negativeTtl          how long an unknown id is remembered as unknown (0: never)
+ * @param breaker              a circuit breaker around database loads
+ * @param bulkhead             the most database loads in flight at once in this replica
+ */
+public record Mitigation(
+        Preset preset,
+        Duration jitterMax,
+        CoalescerKind coalescer,
+        Duration waitTimeout,
+        Duration leaseTime,
+        boolean staleWhileRevalidate,
+        Duration staleFor,
+        boolean earlyRefresh,
+        double beta,
+        Duration negativeTtl,
+        boolean breaker,
+        int bulkhead) {
+
+    public enum Preset {
+        BASELINE, JITTER, LOCAL, REDISSON, LUA, FULL;
+
+        static Preset parse(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(Locale.ROOT));
+            }
+            catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("herd.mitigation.preset must be one of "
+                        + Arrays.toString(values()).toLowerCase(Locale.ROOT) + ", not '" + name + "'");
+            }
+        }
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Who loads a missing key: nobody coordinates, this process, or the cluster. */
+    public enum CoalescerKind {
+        NONE, LOCAL, REDISSON, LUA, TIERED
+    }
+
+    private static final Duration JITTER = Duration.ofMinutes(10);
+
+    public static Mitigation resolve(MitigationProperties p) {
+        Preset preset = Preset.parse(p.preset());
+        Mitigation base = switch (preset) {
+            case BASELINE -> defaults(preset, Duration.ZERO, CoalescerKind.NONE);
+            case JITTER -> defaults(preset, JITTER, CoalescerKind.NONE);
+            case LOCAL -> defaults(preset, JITTER, CoalescerKind.LOCAL);
+            case REDISSON -> defaults(preset, JITTER, CoalescerKind.REDISSON);
+            case LUA -> defaults(preset, JITTER, CoalescerKind.LUA);
+            case FULL -> new Mitigation(preset, JITTER, CoalescerKind.TIERED, Duration.ofSeconds(5),
+                    Duration.ofSeconds(5), true, Duration.ofSeconds(30), false, 1.0, Duration.ofSeconds(10),
+                    true, 0);
+        };
+        return new Mitigation(preset,
+                or(p.jitterMax(), base.jitterMax),
+                or(p.coalescer(), base.coalescer),
+                or(p.waitTimeout(), base.waitTimeout),
+                or(p.leaseTime(), base.leaseTime),
+                or(p.staleWhileRevalidate(), base.staleWhileRevalidate),
+                or(p.staleFor(), base.staleFor),
+                or(p.earlyRefresh(), base.earlyRefresh),
+                or(p.beta(), base.beta),
+                or(p.negativeTtl(), base.negativeTtl),
+                or(p.breaker(), base.breaker),
+                or(p.bulkhead(), base.bulkhead));
+    }
+
+    private static Mitigation defaults(Preset preset, Duration jitter, CoalescerKind coalescer) {
+        return new Mitigation(preset, jitter, coalescer, Duration.ofSeconds(5), Duration.ofSeconds(5), false,
+                Duration.ZERO, false, 1.0, Duration.ZERO, false, 0);
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    /** Whether any cache write keeps a value past its soft expiry. */
+    public boolean keepsStale() {
+        return (staleWhileRevalidate || earlyRefresh) && !staleFor.isZero();
+    }
+}

@@ -1,0 +1,17 @@
+package io.herdlab.coalesce;
+
+import java.util.function.Supplier;
+
+import io.herdlab.cache.CacheEntry;
+import reactor.core.publisher.Mono;
+
+/**
+ * Decides who loads a missing key. One leader per key per scope runs {@code fetch} (the
+ * guarded database read) and fills the cache; followers get the leader's value, or its error
+ * at once, and never wait past a bound. A follower that cancels never cancels the leader.
+ */
+public interface Coalescer {
+
+    /** The entry for {@code id}, loaded through {@code fetch} by this caller or a leader. */
+    Mono<CacheEntry> load(long id, Supplier<Mono<CacheEntry>> fetch);
+}

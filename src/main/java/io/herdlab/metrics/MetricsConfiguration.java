@@ -1,0 +1,37 @@
+package io.herdlab.metrics;
+
+import java.time.Clock;
+
+import io.herdlab.HerdProperties;
+import io.herdlab.Mitigation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.ConnectionFactory;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MeterRegistryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class MetricsConfiguration {
+
+    @Bean
+    MeterRegistryCustomizer<MeterRegistry> replicaTag(HerdProperties herd) {
+        return registry -> registry.config().commonTags("replica", herd.instanceId());
+    }
+
+    @Bean
+    HerdMetrics herdMetrics(MeterRegistry registry, HerdProperties herd, Clock clock, Mitigation mitigation) {
+        registry.gauge("herd.mitigation.info",
+                io.micrometer.core.instrument.Tags.of("preset", mitigation.preset().id()), 1);
+        return new HerdMetrics(registry, herd.metrics().duplicateWindow(), clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    PoolWatcher poolWatcher(ConnectionFactory connectionFactory) {
+        return new PoolWatcher(connectionFactory);
+    }
+
+    @Bean
+    RequestLatencyFilter requestLatencyFilter(HerdMetrics metrics) {
+        return new RequestLatencyFilter(metrics);
+    }
+}

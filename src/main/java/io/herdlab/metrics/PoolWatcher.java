@@ -1,0 +1,69 @@
+package io.herdlab.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.PoolMetrics;
+import io.r2dbc.spi.ConnectionFactory;
+
+/**
+ * Reads the R2DBC pool's gauges and keeps their peaks since the last reset, sampled every
+ * 10 ms so a short saturation is not missed between two polls of the snapshot.
+ */
+public final class PoolWatcher implements AutoCloseable {
+
+    private final PoolMetrics pool;
+    private final AtomicInteger peakAcquired = new AtomicInteger();
+    private final AtomicInteger peakPending = new AtomicInteger();
+    private final ScheduledExecutorService sampler;
+
+    public PoolWatcher(ConnectionFactory connectionFactory) {
+        this.pool = connectionFactory instanceof ConnectionPool p ? p.getMetrics().orElse(null) : null;
+        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pool-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        if (pool != null) {
+            sampler.scheduleAtFixedRate(this::sample, 10, 10, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public void sample() {
+        if (pool != null) {
+            peakAcquired.accumulateAndGet(pool.acquiredSize(), Math::max);
+            peakPending.accumulateAndGet(pool.pendingAcquireSize(), Math::max);
+        }
+    }
+
+    public void reset() {
+        peakAcquired.set(0);
+        peakPending.set(0);
+    }
+
+    public Map<String, Object> snapshot() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (pool == null) {
+            out.put("pooled", false);
+            return out;
+        }
+        out.put("acquired", pool.acquiredSize());
+        out.put("idle", pool.idleSize());
+        out.put("pending", pool.pendingAcquireSize());
+        out.put("allocated", pool.allocatedSize());
+        out.put("maxSize", pool.getMaxAllocatedSize());
+        out.put("peakAcquired", peakAcquired.get());
+        out.put("peakPending", peakPending.get());
+        return out;
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+    }
+}

@@ -1,0 +1,108 @@
+package io.herdlab.users;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.herdlab.cache.CacheEntry;
+import io.herdlab.cache.UserCache;
+import io.herdlab.coalesce.Coalescer;
+import io.herdlab.guard.DbGuard;
+import io.herdlab.guard.UnavailableException;
+import io.herdlab.metrics.HerdMetrics;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The read-through path and the operations around it. {@code get}: cache → (miss) coalescer →
+ * guarded database read → cache fill; the mitigation decides which coalescer and guard run.
+ */
+public final class UserService {
+
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final UserRepository repository;
+    private final UserCache cache;
+    private final Coalescer coalescer;
+    private final DbGuard guard;
+    private final HerdMetrics metrics;
+    private final JsonMapper json;
+    private final DatabaseClient monitor;
+
+    UserService(UserRepository repository, UserCache cache, Coalescer coalescer, DbGuard guard, HerdMetrics metrics,
+            JsonMapper json, DatabaseClient monitor) {
+        this.repository = repository;
+        this.cache = cache;
+        this.coalescer = coalescer;
+        this.guard = guard;
+        this.metrics = metrics;
+        this.json = json;
+        this.monitor = monitor;
+    }
+
+    /** The profile JSON of user {@code id}; errors with 404/503 exceptions. */
+    Mono<String> get(long id) {
+        return cache.get(id).flatMap(lookup -> switch (lookup.result()) {
+            case HIT, NEGATIVE -> serve(id, lookup.entry());
+            case STALE, MISS, ERROR -> load(id);
+        });
+    }
+
+    private Mono<String> load(long id) {
+        return coalescer.load(id, () -> fetch(id)).flatMap(entry -> serve(id, entry));
+    }
+
+    private static Mono<String> serve(long id, CacheEntry entry) {
+        return entry.exists() ? Mono.just(entry.json()) : Mono.error(new UserNotFoundException(id));
+    }
+
+    /** One guarded database read, timed and counted, as a cache entry (negative when absent). */
+    private Mono<CacheEntry> fetch(long id) {
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            metrics.dbQuery(id);
+            return repository.find(id)
+                    .map(user -> CacheEntry.found(json.writeValueAsString(user), elapsedMillis(start)))
+                    .defaultIfEmpty(CacheEntry.notFound(0))
+                    .map(entry -> entry.exists() ? entry : CacheEntry.notFound(elapsedMillis(start)))
+                    .doFinally(signal -> metrics.dbQueryTimer().record(Duration.ofNanos(System.nanoTime() - start)));
+        }).transform(guard::protect).onErrorMap(error -> !(error instanceof UnavailableException),
+                error -> new UnavailableException("the database is unavailable: " + error.getMessage(), RETRY_AFTER,
+                        error));
+    }
+
+    private static long elapsedMillis(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** Updates the row, then drops the cached value and any lease on it. */
+    Mono<String> update(long id, UserUpdate update) {
+        return repository.update(id, update)
+                .onErrorMap(error -> new UnavailableException("the database is unavailable: " + error.getMessage(),
+                        RETRY_AFTER, error))
+                .switchIfEmpty(Mono.error(() -> new UserNotFoundException(id)))
+                .flatMap(user -> cache.invalidate(id).onErrorResume(error -> Mono.empty())
+                        .thenReturn(json.writeValueAsString(user)));
+    }
+
+    /** Creates users 1..n that are missing; returns how many were created. */
+    public Mono<Long> seed(int n) {
+        return repository.seed(n);
+    }
+
+    /**
+     * Loads users 1..maxId into the cache, all to expire at {@code expiresAtMs} (plus the
+     * mitigation's jitter). Returns how many keys were written.
+     */
+    public Mono<Long> warm(long maxId, long expiresAtMs) {
+        return cache.warm(repository.all(maxId)
+                .map(user -> new UserCache.IdAndEntry(user.id(),
+                        CacheEntry.found(json.writeValueAsString(user), 0))), expiresAtMs);
+    }
+
+    /** pg_stat_activity of this database by application_name and state, over its own connection. */
+    public Mono<List<Map<String, Object>>> activity() {
+        return repository.activity(monitor).collectList();
+    }
+}

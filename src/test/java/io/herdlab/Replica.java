@@ -1,0 +1,109 @@
+package io.herdlab;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/**
+ * One herdlab replica in this JVM: a full application context on random ports, pointed at a
+ * test database and a Redis key prefix. Several share them as replicas share a cluster.
+ */
+public final class Replica implements AutoCloseable {
+
+    private static final ConnectionProvider CONNECTIONS = ConnectionProvider.builder("test-burst")
+            .maxConnections(2000)
+            .pendingAcquireMaxCount(-1)
+            .pendingAcquireTimeout(Duration.ofSeconds(60))
+            .build();
+
+    private final ConfigurableApplicationContext context;
+    private final String id;
+
+    private Replica(ConfigurableApplicationContext context, String id) {
+        this.context = context;
+        this.id = id;
+    }
+
+    /** Starts a replica; {@code args} are extra {@code --key=value} properties. */
+    public static Replica start(String id, String r2dbcUrl, String redisUrl, String keyPrefix, String... args) {
+        List<String> all = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--management.server.port=0",
+                "--spring.r2dbc.url=" + r2dbcUrl,
+                "--spring.data.redis.url=" + redisUrl,
+                "--herd.cache.key-prefix=" + keyPrefix,
+                "--herd.instance-id=" + id,
+                "--logging.level.root=WARN",
+                "--logging.level.io.herdlab=INFO"));
+        all.addAll(List.of(args));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(HerdlabApplication.class)
+                .run(all.toArray(String[]::new));
+        return new Replica(context, id);
+    }
+
+    public static Replica start(String id, TestDatabase db, String keyPrefix, String... args) {
+        return start(id, db.r2dbcUrl(), TestDatabase.REDIS_URL, keyPrefix, args);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public int port() {
+        return context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+    }
+
+    public int managementPort() {
+        return context.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    /** A client for the traffic port, sized for bursts of concurrent requests. */
+    public WebClient client() {
+        return client(port());
+    }
+
+    /** A client for the management port (actuator, admin operations). */
+    public WebClient admin() {
+        return client(managementPort());
+    }
+
+    private static WebClient client(int port) {
+        return WebClient.builder()
+                .baseUrl("http://127.0.0.1:" + port)
+                .clientConnector(new ReactorClientHttpConnector(HttpClient.create(CONNECTIONS)
+                        .responseTimeout(Duration.ofSeconds(60))))
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(4 * 1024 * 1024))
+                .build();
+    }
+
+    /** POST /actuator/herd/{action} with a JSON body; the response as a map. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> adminPost(String action, Map<String, Object> body) {
+        return admin().post().uri("/actuator/herd/" + action).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body).retrieve().bodyToMono(Map.class).block(Duration.ofSeconds(60));
+    }
+
+    /** GET /actuator/herd: the snapshot. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> snapshot() {
+        return admin().get().uri("/actuator/herd").retrieve().bodyToMono(Map.class).block(Duration.ofSeconds(30));
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

@@ -1,0 +1,96 @@
+package io.herdlab;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * A database of its own on the machine's PostgreSQL (127.0.0.1:5432, trust auth, user
+ * postgres) for one test class, dropped on close, so test runs never collide.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+    public static final String HOST = System.getProperty("herd.test.pg.host", "127.0.0.1");
+    public static final int PORT = Integer.getInteger("herd.test.pg.port", 5432);
+    public static final String REDIS_URL = System.getProperty("herd.test.redis.url", "redis://127.0.0.1:6379");
+
+    private final String name;
+
+    private TestDatabase(String name) {
+        this.name = name;
+    }
+
+    public static TestDatabase create(Class<?> owner) {
+        String name = ("herd_" + owner.getSimpleName() + "_" + UUID.randomUUID().toString().substring(0, 8))
+                .toLowerCase(Locale.ROOT);
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException("cannot create test database on " + HOST + ":" + PORT
+                    + " (is PostgreSQL running? scripts/ensure-services.sh starts it): " + ex.getMessage(), ex);
+        }
+        return new TestDatabase(name);
+    }
+
+    /** A Redis key prefix of its own for one test class. */
+    public static String keyPrefix(Class<?> owner) {
+        return "test:" + owner.getSimpleName() + ":" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    }
+
+    private static Connection admin() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + PORT + "/postgres", "postgres", "");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String r2dbcUrl() {
+        return "r2dbc:postgresql://" + HOST + ":" + PORT + "/" + name;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + PORT + "/" + name, "postgres", "");
+    }
+
+    /** Runs one query returning a single number. */
+    public long queryLong(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    public void execute(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Index scans on users: PostgreSQL's own count of user look-ups by id. */
+    public long userIndexScans() {
+        execute("SELECT pg_stat_clear_snapshot()");
+        return queryLong("SELECT coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relname = 'users'");
+    }
+
+    @Override
+    public void close() {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        }
+        catch (SQLException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+}
