@@ -1,0 +1,72 @@
+{{/* Chart name, cut to 63 characters (DNS label limit). */}}
+{{- define "herdlab.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name: the release name when it already contains the chart name, else release-chart;
+cut to 63 characters. Component names append a suffix, so they are cut shorter.
+*/}}
+{{- define "herdlab.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* A component's name: fullname-suffix, within 63 characters. Call with (list . "suffix"). */}}
+{{- define "herdlab.componentName" -}}
+{{- $root := index . 0 -}}
+{{- $suffix := index . 1 -}}
+{{- printf "%s-%s" (include "herdlab.fullname" $root | trunc (int (sub 62 (len $suffix)))) $suffix | trimSuffix "-" }}
+{{- end }}
+
+{{- define "herdlab.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels on every object. */}}
+{{- define "herdlab.labels" -}}
+helm.sh/chart: {{ include "herdlab.chart" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: herdlab
+{{- end }}
+
+{{/* Selector labels of a component. Call with (list . "component"). */}}
+{{- define "herdlab.selectorLabels" -}}
+{{- $root := index . 0 -}}
+app.kubernetes.io/name: {{ include "herdlab.name" $root }}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end }}
+
+{{- define "herdlab.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{- define "herdlab.postgresql.host" -}}
+{{- if .Values.postgresql.enabled }}
+{{- include "herdlab.componentName" (list . "postgresql") }}
+{{- else }}
+{{- required "postgresql.host is required when postgresql.enabled is false" .Values.postgresql.host }}
+{{- end }}
+{{- end }}
+
+{{- define "herdlab.postgresql.secretName" -}}
+{{- default (include "herdlab.componentName" (list . "postgresql")) .Values.postgresql.existingSecret }}
+{{- end }}
+
+{{- define "herdlab.redis.url" -}}
+{{- if .Values.redis.enabled }}
+{{- printf "redis://%s:6379" (include "herdlab.componentName" (list . "redis")) }}
+{{- else }}
+{{- required "redis.url is required when redis.enabled is false" .Values.redis.url }}
+{{- end }}
+{{- end }}
