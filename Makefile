@@ -25,3 +25,62 @@ run: build ## Run the service (embedded PostgreSQL + Redis unless SPRING_R2DBC_U
 .PHONY: test
 test: ## Run all tests against the local PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379)
 	$(MVN) verify
+
+##@ Kubernetes
+
+KIND_CLUSTER ?= herdlab
+NAMESPACE ?= herdlab
+RELEASE ?= herdlab
+IMG_REPO ?= herdlab
+IMG_TAG ?= 0.1.0
+IMG ?= $(IMG_REPO):$(IMG_TAG)
+REPLICAS ?= 3
+MODE ?= baseline
+SCENARIO ?= herd.yml
+LOAD_ENV ?=
+HERD_DIST ?= uniform
+GRAFANA_PORT ?= 3000
+
+.PHONY: image
+image: ## Build the container image into the local Docker daemon with Jib (IMG=herdlab:0.1.0)
+	$(MVN) -DskipTests package jib:dockerBuild -Dimage=$(IMG)
+
+.PHONY: image-tar
+image-tar: ## Build the container image as target/jib-image.tar with Jib (no Docker needed)
+	$(MVN) -DskipTests package jib:buildTar -Dimage=$(IMG)
+
+.PHONY: kind-up
+kind-up: ## Create the kind cluster (1 control plane, 2 workers) and install kube-prometheus-stack; idempotent
+	KIND_CLUSTER=$(KIND_CLUSTER) k8s/scripts/kind-up.sh
+
+.PHONY: deploy
+deploy: image ## Build the image, kind-load it, helm upgrade --install the chart (REPLICAS=3 MODE=baseline)
+	kind load docker-image $(IMG) --name $(KIND_CLUSTER)
+	helm upgrade --install $(RELEASE) helm/herdlab --namespace $(NAMESPACE) --create-namespace \
+	  --values k8s/herdlab-kind-values.yaml \
+	  --set image.repository=$(IMG_REPO) --set image.tag=$(IMG_TAG) \
+	  --set replicaCount=$(REPLICAS) --set mitigation.preset=$(MODE) \
+	  --wait --timeout 10m
+	kubectl -n $(NAMESPACE) get pods -o wide
+
+.PHONY: scale
+scale: ## Scale the app to REPLICAS=n pods with kubectl
+	kubectl -n $(NAMESPACE) scale deployment/$(RELEASE) --replicas=$(REPLICAS)
+	kubectl -n $(NAMESPACE) rollout status deployment/$(RELEASE) --timeout=5m
+
+.PHONY: mitigate
+mitigate: ## Switch every pod to MODE=<preset> (baseline|jitter|local|redisson|lua|full) via helm upgrade
+	NAMESPACE=$(NAMESPACE) RELEASE=$(RELEASE) MODE=$(MODE) k8s/scripts/mitigate.sh
+
+.PHONY: load
+load: ## Run the Artillery herd as a Job in the cluster, wait, print its summary (LOAD_ENV=quick, HERD_DIST=zipf)
+	NAMESPACE=$(NAMESPACE) RELEASE=$(RELEASE) SCENARIO=$(SCENARIO) LOAD_ENV=$(LOAD_ENV) HERD_DIST=$(HERD_DIST) \
+	  k8s/scripts/load.sh
+
+.PHONY: grafana
+grafana: ## Port-forward Grafana to localhost:3000 (GRAFANA_PORT) and print the URL and login
+	GRAFANA_PORT=$(GRAFANA_PORT) k8s/scripts/grafana.sh
+
+.PHONY: kind-down
+kind-down: ## Delete the kind cluster
+	kind delete cluster --name $(KIND_CLUSTER)

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Port-forwards Grafana of kube-prometheus-stack and prints where to log in. Ctrl-C stops it.
+set -euo pipefail
+GRAFANA_PORT=${GRAFANA_PORT:-3000}
+secret=$(kubectl -n monitoring get secret kube-prometheus-stack-grafana -o jsonpath='{.data.admin-password}' | base64 -d)
+user=$(kubectl -n monitoring get secret kube-prometheus-stack-grafana -o jsonpath='{.data.admin-user}' | base64 -d)
+echo "Grafana: http://localhost:$GRAFANA_PORT/d/herdlab-overview   login: $user / $secret"
+echo "(dashboard folder \"herdlab\"; Ctrl-C stops the port-forward)"
+exec kubectl -n monitoring port-forward svc/kube-prometheus-stack-grafana "$GRAFANA_PORT:80"
