@@ -59,6 +59,9 @@ public record Mitigation(
 
     private static final Duration JITTER = Duration.ofMinutes(10);
 
+    /** Database loads in flight per replica under {@code full}: a small queue on the pool of 10. */
+    private static final int FULL_BULKHEAD = 50;
+
     public static Mitigation resolve(MitigationProperties p) {
         Preset preset = Preset.parse(p.preset());
         Mitigation base = switch (preset) {
@@ -69,7 +72,7 @@ public record Mitigation(
             case LUA -> defaults(preset, JITTER, CoalescerKind.LUA);
             case FULL -> new Mitigation(preset, JITTER, CoalescerKind.TIERED, Duration.ofSeconds(5),
                     Duration.ofSeconds(5), true, Duration.ofSeconds(30), false, 1.0, Duration.ofSeconds(10),
-                    true, 0);
+                    true, FULL_BULKHEAD);
         };
         return new Mitigation(preset,
                 or(p.jitterMax(), base.jitterMax),

@@ -7,7 +7,9 @@ import java.util.Map;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.netty.http.client.HttpClient;
@@ -46,6 +48,13 @@ public final class Replica implements AutoCloseable {
                 "--logging.level.io.herdlab=INFO"));
         all.addAll(List.of(args));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(HerdlabApplication.class)
+                // Netty resources of its own: closing one replica must not stop another's server
+                .initializers(ctx -> ((GenericApplicationContext) ctx).registerBean(ReactorResourceFactory.class,
+                        () -> {
+                            ReactorResourceFactory resources = new ReactorResourceFactory();
+                            resources.setUseGlobalResources(false);
+                            return resources;
+                        }))
                 .run(all.toArray(String[]::new));
         return new Replica(context, id);
     }

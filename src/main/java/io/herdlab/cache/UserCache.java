@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
 public final class UserCache {
 
     private static final Logger log = LoggerFactory.getLogger(UserCache.class);
-    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
 
     /** What a look-up found. {@code entry} is null for a miss or an error. */
     public record Lookup(CacheResult result, CacheEntry entry) {
@@ -140,7 +140,7 @@ public final class UserCache {
     }
 
     /** Announces that the lease holder for {@code id} failed, so waiters fail fast. */
-    public Mono<Void> announceFailure(long id, String leaseKey, String message) {
+    public Mono<Void> announceFailure(long id, String message) {
         return redis.publish(filledChannel(), "-" + id + "|" + message)
                 .timeout(REDIS_TIMEOUT)
                 .onErrorResume(error -> Mono.empty())

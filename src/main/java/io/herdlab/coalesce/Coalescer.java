@@ -14,4 +14,12 @@ public interface Coalescer {
 
     /** The entry for {@code id}, loaded through {@code fetch} by this caller or a leader. */
     Mono<CacheEntry> load(long id, Supplier<Mono<CacheEntry>> fetch);
+
+    /**
+     * Reloads {@code id} in the background (stale-while-revalidate, early refresh) unless
+     * someone in scope is loading it already; never waits for another loader.
+     */
+    default Mono<Void> refresh(long id, Supplier<Mono<CacheEntry>> fetch) {
+        return load(id, fetch).then();
+    }
 }

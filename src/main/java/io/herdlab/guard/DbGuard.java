@@ -38,7 +38,8 @@ public final class DbGuard {
                 .build()) : null;
         this.bulkhead = mitigation.bulkhead() > 0 ? Bulkhead.of("db", BulkheadConfig.custom()
                 .maxConcurrentCalls(mitigation.bulkhead())
-                .maxWaitDuration(Duration.ofSeconds(2))
+                // never wait for a permit: waiting would block an event-loop thread
+                .maxWaitDuration(Duration.ZERO)
                 .build()) : null;
         registry.gauge("herd.breaker.state", this, DbGuard::stateCode);
     }

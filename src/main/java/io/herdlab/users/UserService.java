@@ -4,6 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.herdlab.Mitigation;
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.Coalescer;
@@ -11,6 +16,8 @@ import io.herdlab.guard.DbGuard;
 import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.HerdMetrics;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class UserService {
 
+    private static final Logger log = LoggerFactory.getLogger(UserService.class);
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     private final UserRepository repository;
@@ -29,9 +37,11 @@ public final class UserService {
     private final HerdMetrics metrics;
     private final JsonMapper json;
     private final DatabaseClient monitor;
+    private final Mitigation mitigation;
+    private final Set<Long> refreshing = ConcurrentHashMap.newKeySet();
 
     UserService(UserRepository repository, UserCache cache, Coalescer coalescer, DbGuard guard, HerdMetrics metrics,
-            JsonMapper json, DatabaseClient monitor) {
+            JsonMapper json, DatabaseClient monitor, Mitigation mitigation) {
         this.repository = repository;
         this.cache = cache;
         this.coalescer = coalescer;
@@ -39,18 +49,55 @@ public final class UserService {
         this.metrics = metrics;
         this.json = json;
         this.monitor = monitor;
+        this.mitigation = mitigation;
     }
 
     /** The profile JSON of user {@code id}; errors with 404/503 exceptions. */
     Mono<String> get(long id) {
         return cache.get(id).flatMap(lookup -> switch (lookup.result()) {
-            case HIT, NEGATIVE -> serve(id, lookup.entry());
-            case STALE, MISS, ERROR -> load(id);
+            case HIT -> {
+                if (mitigation.earlyRefresh() && refreshEarly(lookup.entry())) {
+                    refreshInBackground(id, "early");
+                }
+                yield serve(id, lookup.entry());
+            }
+            case NEGATIVE -> serve(id, lookup.entry());
+            case STALE -> {
+                if (mitigation.staleWhileRevalidate()) {
+                    refreshInBackground(id, "stale");
+                    yield serve(id, lookup.entry());
+                }
+                // kept only for early refresh: load now, but serve the stale value if that fails
+                yield load(id).onErrorResume(UnavailableException.class, error -> serve(id, lookup.entry()));
+            }
+            case MISS, ERROR -> load(id);
         });
     }
 
     private Mono<String> load(long id) {
         return coalescer.load(id, () -> fetch(id)).flatMap(entry -> serve(id, entry));
+    }
+
+    /**
+     * XFetch (Vattani et al.): refresh before the soft expiry with a probability that grows as
+     * it nears, scaled by how long the value took to compute: now − δ·β·ln(rand) ≥ expiry.
+     */
+    private boolean refreshEarly(CacheEntry entry) {
+        double delta = Math.max(1, entry.computeMillis());
+        double gap = -delta * mitigation.beta() * Math.log(ThreadLocalRandom.current().nextDouble(Double.MIN_VALUE, 1));
+        return cache.now() + gap >= entry.softExpiresAtMs();
+    }
+
+    /** One background reload per key in this replica; across replicas the coalescer decides. */
+    private void refreshInBackground(long id, String kind) {
+        if (!refreshing.add(id)) {
+            return;
+        }
+        metrics.refresh(kind);
+        coalescer.refresh(id, () -> fetch(id))
+                .doFinally(signal -> refreshing.remove(id))
+                .subscribe(done -> { }, error -> log.debug("background refresh of user {} failed: {}", id,
+                        error.toString()));
     }
 
     private static Mono<String> serve(long id, CacheEntry entry) {

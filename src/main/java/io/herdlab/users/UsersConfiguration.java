@@ -1,6 +1,7 @@
 package io.herdlab.users;
 
 import io.herdlab.HerdProperties;
+import io.herdlab.Mitigation;
 import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.Coalescer;
 import io.herdlab.guard.DbGuard;
@@ -27,7 +28,7 @@ class UsersConfiguration {
 
     @Bean
     UserService userService(ConnectionFactory pool, R2dbcProperties r2dbc, HerdProperties herd, UserCache cache,
-            Coalescer coalescer, DbGuard guard, HerdMetrics metrics, JsonMapper json) {
+            Coalescer coalescer, DbGuard guard, HerdMetrics metrics, JsonMapper json, Mitigation mitigation) {
         // pg_stat_activity is read over a connection of its own: a saturated pool must not hide itself
         ConnectionFactoryOptions.Builder monitorOptions = ConnectionFactoryOptions.parse(r2dbc.getUrl()).mutate()
                 .option(io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider.APPLICATION_NAME,
@@ -40,6 +41,6 @@ class UsersConfiguration {
         }
         ConnectionFactory monitor = ConnectionFactories.get(monitorOptions.build());
         return new UserService(new UserRepository(DatabaseClient.create(pool), herd.db().queryDelay()), cache,
-                coalescer, guard, metrics, json, DatabaseClient.create(monitor));
+                coalescer, guard, metrics, json, DatabaseClient.create(monitor), mitigation);
     }
 }
