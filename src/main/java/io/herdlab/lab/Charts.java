@@ -1,0 +1,109 @@
+package io.herdlab.lab;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ChartFactory;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** PNG charts for the report, drawn with JFreeChart (headless). */
+final class Charts {
+
+    static final int WIDTH = 960;
+    static final int HEIGHT = 400;
+
+    private Charts() {
+    }
+
+    /**
+     * A line chart over time with a dashed marker at each {@code markers} x (the expiry).
+     *
+     * @param logScale a logarithmic y axis (latency)
+     */
+    static void lines(Path file, String title, String yLabel, List<ExperimentResult.Series> series,
+            Map<String, Double> markers, boolean logScale) throws IOException {
+        XYSeriesCollection dataset = new XYSeriesCollection();
+        for (ExperimentResult.Series s : series) {
+            XYSeries xy = new XYSeries(s.name(), false, true);
+            for (int i = 0; i < s.t().length; i++) {
+                double v = s.value()[i];
+                if (!Double.isNaN(v) && (!logScale || v > 0)) {
+                    xy.add(s.t()[i], v);
+                }
+            }
+            dataset.addSeries(xy);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "seconds since the warm phase started", yLabel,
+                dataset, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        style(chart);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        for (int i = 0; i < series.size(); i++) {
+            renderer.setSeriesStroke(i, new BasicStroke(series.get(i).name().contains("pending") ? 1.2f : 2f,
+                    BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
+                    series.get(i).name().contains("pending") ? new float[] {6f, 4f} : null, 0f));
+        }
+        plot.setRenderer(renderer);
+        if (logScale) {
+            LogAxis axis = new LogAxis(yLabel);
+            axis.setSmallestValue(1);
+            axis.setBase(10);
+            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            plot.setRangeAxis(axis);
+        }
+        markers.forEach((label, x) -> {
+            ValueMarker marker = new ValueMarker(x, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+            marker.setLabel(label);
+            marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            plot.addDomainMarker(marker);
+        });
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+    }
+
+    /** A bar chart: one bar per category, or one group per category and one bar per series. */
+    static void bars(Path file, String title, String xLabel, String yLabel, Map<String, Map<String, ? extends Number>> data,
+            boolean logScale) throws IOException {
+        DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+        data.forEach((series, values) -> values.forEach((category, value) ->
+                dataset.addValue(logScale && value.doubleValue() <= 0 ? null : value, series, category)));
+        JFreeChart chart = ChartFactory.createBarChart(title, xLabel, yLabel, dataset, PlotOrientation.VERTICAL,
+                data.size() > 1, false, false);
+        style(chart);
+        CategoryPlot plot = chart.getCategoryPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        if (logScale) {
+            LogAxis axis = new LogAxis(yLabel);
+            axis.setSmallestValue(0.5);
+            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            plot.setRangeAxis(axis);
+        }
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+    }
+
+    private static void style(JFreeChart chart) {
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        chart.setAntiAlias(true);
+    }
+}

@@ -1,0 +1,61 @@
+package io.herdlab.lab;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The whole matrix: the backends once, every experiment in turn, then the report. */
+final class Lab {
+
+    private final LabOptions options;
+    private final PrintStream out;
+    private final Progress progress;
+
+    Lab(LabOptions options, PrintStream out, boolean terminal) {
+        this.options = options;
+        this.out = out;
+        this.progress = new Progress(out, terminal, options.profile().expectedRunSeconds);
+    }
+
+    /** Runs the matrix and writes the report; returns the report's folder. */
+    Report run() throws IOException, InterruptedException {
+        Path dir = options.reportsDir()
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        out.println("herdlab lab: profile " + options.profile().id() + ", " + options.replicas() + " replicas, "
+                + options.experiments().size() + " experiments (" + Progress.joinIds(options.experiments()) + ")");
+        out.println("report: " + dir);
+        ArtilleryRunner artillery = new ArtilleryRunner(options.artilleryDir());
+        artillery.ensureInstalled(progress::message);
+        List<ExperimentResult> results = new ArrayList<>();
+        try (Backends backends = Backends.start(options, progress::message)) {
+            out.println("PostgreSQL " + backends.jdbcUrl() + ", Redis " + backends.redisUrl());
+            ExperimentRun runner = new ExperimentRun(options, backends, artillery, progress);
+            int k = 0;
+            for (Experiment experiment : options.experiments()) {
+                progress.experiment(++k, options.experiments().size(), experiment);
+                ExperimentResult result;
+                try {
+                    result = ExperimentResult.of(runner.run(experiment, dir.resolve(experiment.id())));
+                    progress.message(result.oneLine());
+                }
+                catch (IOException | RuntimeException ex) {
+                    result = ExperimentResult.failed(experiment, String.valueOf(ex.getMessage()));
+                    progress.message("FAILED: " + ex.getMessage());
+                }
+                results.add(result);
+                // a report after every experiment, so an interrupted matrix still leaves one
+                Report.write(dir, options, results);
+            }
+        }
+        Report report = Report.write(dir, options, results);
+        out.println();
+        out.println("report: " + dir.resolve("report.md") + " and " + dir.resolve("report.html"));
+        return report;
+    }
+}

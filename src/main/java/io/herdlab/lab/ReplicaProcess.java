@@ -1,0 +1,131 @@
+package io.herdlab.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One herdlab replica as a separate JVM, the way a pod runs it: its own ports, its instance id
+ * (PostgreSQL application_name), the experiment's preset, and the shared PostgreSQL and Redis.
+ */
+final class ReplicaProcess implements AutoCloseable {
+
+    private final String id;
+    private final int port;
+    private final int managementPort;
+    private final Path log;
+    private final Process process;
+    private final AdminClient admin;
+
+    private ReplicaProcess(String id, int port, int managementPort, Path log, Process process) {
+        this.id = id;
+        this.port = port;
+        this.managementPort = managementPort;
+        this.log = log;
+        this.process = process;
+        this.admin = new AdminClient(managementPort);
+    }
+
+    static ReplicaProcess start(String id, String preset, LabOptions options, Backends backends, Path logDir) {
+        int port = freePort();
+        int managementPort = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options.replicaJvmOptions());
+        command.add("-Djava.awt.headless=true");
+        command.addAll(options.launcher());
+        command.addAll(List.of(
+                "--server.port=" + port,
+                "--management.server.port=" + managementPort,
+                "--herd.instance-id=" + id,
+                "--herd.mitigation.preset=" + preset,
+                "--herd.cache.ttl=" + options.profile().cacheTtl.toSeconds() + "s",
+                "--herd.cache.key-prefix=" + options.keyPrefix(),
+                "--spring.r2dbc.url=" + backends.r2dbcUrl(),
+                "--spring.r2dbc.username=postgres",
+                "--spring.data.redis.url=" + backends.redisUrl()));
+        Path log = logDir.resolve(id + ".log");
+        try {
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            return new ReplicaProcess(id, port, managementPort, log, process);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("could not start replica " + id, ex);
+        }
+    }
+
+    /** Waits for readiness; fails with the end of the replica's log if it died or took too long. */
+    void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(id + " exited with " + process.exitValue() + ":\n" + logTail(15));
+            }
+            if (admin.ready()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(id + " not ready after " + timeout.toSeconds() + " s:\n" + logTail(15));
+    }
+
+    String id() {
+        return id;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    int managementPort() {
+        return managementPort;
+    }
+
+    AdminClient admin() {
+        return admin;
+    }
+
+    /** The last lines of the replica's log, for an error message. */
+    String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        }
+        catch (IOException ex) {
+            return "(no log: " + ex.getMessage() + ")";
+        }
+    }
+
+    /** SIGTERM (graceful shutdown), then SIGKILL after 20 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        catch (InterruptedException ex) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}

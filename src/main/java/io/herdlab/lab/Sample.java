@@ -1,0 +1,33 @@
+package io.herdlab.lab;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the lab saw in one tick of its once-a-second poll.
+ *
+ * @param epochMs    when the poll started
+ * @param replicas   one entry per replica, in replica order; null where the snapshot did not answer in time
+ * @param pgActivity pg_stat_activity of the lab database: application_name → state → connections
+ */
+record Sample(long epochMs, List<ReplicaSample> replicas, Map<String, Map<String, Integer>> pgActivity) {
+
+    /**
+     * One replica's counters (cumulative since the experiment's reset) and pool gauges.
+     */
+    record ReplicaSample(String replica, long hits, long misses, long stale, long negative, long cacheErrors,
+            long dbQueries, long duplicateQueries, int poolAcquired, int poolPending, int poolPeakAcquired,
+            int poolPeakPending, int poolMaxSize, long leaders, long followers, long coalesceTimeouts) {
+
+        /** Look-ups answered from Redis, fresh or stale. */
+        long served() {
+            return hits + stale + negative;
+        }
+    }
+
+    /** Connections of one replica (its application_name) in {@code state}, 0 if none. */
+    int pg(String applicationName, String state) {
+        Map<String, Integer> states = pgActivity.get(applicationName);
+        return states == null ? 0 : states.getOrDefault(state, 0);
+    }
+}

@@ -1,0 +1,191 @@
+package io.herdlab.lab;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Polls every replica's {@code /actuator/herd} and pg_stat_activity once a second. Latency comes
+ * from each snapshot's {@code latencyBySecond} (the last 10 completed seconds), so a slow or
+ * missed poll during the spike loses no request: per-second histograms are merged across
+ * replicas by adding bucket counts.
+ */
+final class Sampler implements AutoCloseable {
+
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(2500);
+    private static final String PG_ACTIVITY = """
+            SELECT coalesce(application_name, '') AS app, coalesce(state, '') AS state, count(*) AS n
+            FROM pg_stat_activity
+            WHERE datname = current_database() AND application_name <> ?
+            GROUP BY 1, 2""";
+
+    private final List<ReplicaProcess> replicas;
+    private final Backends backends;
+    private final Consumer<Sample> listener;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lab-sampler");
+        t.setDaemon(true);
+        return t;
+    });
+
+    // written by the ticker thread, read by the lab thread after close()
+    private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
+    /** epoch second → summed bucket counts; per replica first, so a second read twice is not counted twice. */
+    private final Map<String, Map<Long, long[]>> latencyByReplica = new ConcurrentHashMap<>();
+    private volatile long[] bucketBoundsMs = new long[0];
+    private Connection pg;
+
+    Sampler(List<ReplicaProcess> replicas, Backends backends, Consumer<Sample> listener) {
+        this.replicas = replicas;
+        this.backends = backends;
+        this.listener = listener;
+    }
+
+    void start() {
+        long delay = 1000 - System.currentTimeMillis() % 1000 + 100;
+        ticker.scheduleAtFixedRate(this::tick, delay, 1000, TimeUnit.MILLISECONDS);
+    }
+
+    /** One more poll now (after the load ended), from the caller's thread. */
+    void finalTick() {
+        tick();
+    }
+
+    private void tick() {
+        long now = System.currentTimeMillis();
+        List<CompletableFuture<JsonNode>> polls = replicas.stream()
+                .map(r -> r.admin().snapshot(POLL_TIMEOUT).exceptionally(error -> null))
+                .toList();
+        Map<String, Map<String, Integer>> activity = pgActivity();
+        List<Sample.ReplicaSample> read = new ArrayList<>();
+        for (int i = 0; i < replicas.size(); i++) {
+            JsonNode snapshot = polls.get(i).join();
+            read.add(snapshot == null ? null : toReplicaSample(replicas.get(i).id(), snapshot));
+            if (snapshot != null) {
+                keepLatency(replicas.get(i).id(), snapshot);
+            }
+        }
+        Sample sample = new Sample(now, Collections.unmodifiableList(read), activity);
+        samples.add(sample);
+        try {
+            listener.accept(sample);
+        }
+        catch (RuntimeException ex) {
+            // the progress line must never stop the sampling
+        }
+    }
+
+    private Map<String, Map<String, Integer>> pgActivity() {
+        Map<String, Map<String, Integer>> out = new TreeMap<>();
+        try {
+            if (pg == null || pg.isClosed()) {
+                pg = backends.connect();
+            }
+            try (PreparedStatement statement = pg.prepareStatement(PG_ACTIVITY)) {
+                statement.setQueryTimeout(2);
+                statement.setString(1, Backends.LAB_APPLICATION_NAME);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        out.computeIfAbsent(rows.getString("app"), k -> new TreeMap<>())
+                                .put(rows.getString("state"), rows.getInt("n"));
+                    }
+                }
+            }
+        }
+        catch (SQLException ex) {
+            closePg();
+        }
+        return out;
+    }
+
+    private static Sample.ReplicaSample toReplicaSample(String id, JsonNode s) {
+        JsonNode cache = s.path("cache");
+        JsonNode db = s.path("db");
+        JsonNode pool = s.path("pool");
+        JsonNode coalesce = s.path("coalesce");
+        return new Sample.ReplicaSample(id, cache.path("hits").asLong(), cache.path("misses").asLong(),
+                cache.path("stale").asLong(), cache.path("negative").asLong(), cache.path("errors").asLong(),
+                db.path("queries").asLong(), db.path("duplicateQueries").asLong(), pool.path("acquired").asInt(),
+                pool.path("pending").asInt(), pool.path("peakAcquired").asInt(), pool.path("peakPending").asInt(),
+                pool.path("maxSize").asInt(), coalesce.path("leaders").asLong(), coalesce.path("followers").asLong(),
+                coalesce.path("timeouts").asLong());
+    }
+
+    private void keepLatency(String replica, JsonNode snapshot) {
+        JsonNode bounds = snapshot.path("latency").path("bucketsMs");
+        if (bucketBoundsMs.length == 0 && bounds.isArray()) {
+            long[] b = new long[bounds.size()];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = bounds.get(i).asLong();
+            }
+            bucketBoundsMs = b;
+        }
+        Map<Long, long[]> mine = latencyByReplica.computeIfAbsent(replica, k -> new ConcurrentHashMap<>());
+        for (JsonNode second : snapshot.path("latencyBySecond")) {
+            JsonNode counts = second.path("counts");
+            long[] c = new long[counts.size()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = counts.get(i).asLong();
+            }
+            mine.put(second.path("epochSecond").asLong(), c);
+        }
+    }
+
+    List<Sample> samples() {
+        synchronized (samples) {
+            return List.copyOf(samples);
+        }
+    }
+
+    /** Request latency per epoch second, all replicas merged. */
+    Map<Long, long[]> latencyBySecond() {
+        Map<Long, long[]> merged = new TreeMap<>();
+        for (Map<Long, long[]> replica : latencyByReplica.values()) {
+            replica.forEach((second, counts) -> merged.merge(second, counts.clone(), Histograms::add));
+        }
+        return merged;
+    }
+
+    long[] bucketBoundsMs() {
+        return bucketBoundsMs;
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdown();
+        try {
+            ticker.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        closePg();
+    }
+
+    private void closePg() {
+        try {
+            if (pg != null) {
+                pg.close();
+            }
+        }
+        catch (SQLException ignored) {
+            // the connection is gone either way
+        }
+        pg = null;
+    }
+}
