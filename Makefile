@@ -84,3 +84,25 @@ grafana: ## Port-forward Grafana to localhost:3000 (GRAFANA_PORT) and print the 
 .PHONY: kind-down
 kind-down: ## Delete the kind cluster
 	kind delete cluster --name $(KIND_CLUSTER)
+
+##@ Lab
+
+PROFILE ?= default
+EXPERIMENTS ?=
+DIST ?=
+LAB_ARGS ?=
+# REPLICAS also serves the Kubernetes targets (default 3 there): the lab takes it only when it is
+# given on the command line or in the environment, so PROFILE=quick keeps its own 2 replicas.
+LAB_REPLICAS = $(if $(filter command line environment,$(origin REPLICAS)),$(REPLICAS))
+# The lab is a plain Java program in the same jar (io.herdlab.lab.LabCommand), no Spring context.
+LAB_JAVA = java -Dloader.main=io.herdlab.lab.LabCommand -cp $(JAR) org.springframework.boot.loader.launch.PropertiesLauncher
+
+.PHONY: lab-deps
+lab-deps: artillery/node_modules/.package-lock.json ## Install Artillery 2.0 from artillery/package-lock.json (npm ci, no browser download)
+
+artillery/node_modules/.package-lock.json: artillery/package.json artillery/package-lock.json
+	cd artillery && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+
+.PHONY: lab
+lab: build lab-deps ## Run the herd matrix on local replicas, report in reports/<timestamp>/ (PROFILE=quick EXPERIMENTS=baseline,lua DIST=zipf REPLICAS=3 LAB_ARGS=--help)
+	$(LAB_JAVA) --profile=$(PROFILE) --experiments=$(EXPERIMENTS) --dist=$(DIST) --replicas=$(LAB_REPLICAS) $(LAB_ARGS)

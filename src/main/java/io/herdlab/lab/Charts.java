@@ -75,6 +75,12 @@ final class Charts {
                     BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
             marker.setLabel(label);
             marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            // the first label left of its line, the others right of theirs, so close markers stay readable
+            boolean first = plot.getDomainMarkers(org.jfree.chart.ui.Layer.FOREGROUND) == null;
+            marker.setLabelAnchor(first ? org.jfree.chart.ui.RectangleAnchor.TOP_LEFT
+                    : org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+            marker.setLabelTextAnchor(first ? org.jfree.chart.ui.TextAnchor.TOP_RIGHT
+                    : org.jfree.chart.ui.TextAnchor.TOP_LEFT);
             plot.addDomainMarker(marker);
         });
         ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);

@@ -3,11 +3,16 @@ package io.herdlab.lab;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,7 +73,8 @@ final class ReplicaProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(id + " exited with " + process.exitValue() + ":\n" + logTail(15));
+                throw new IllegalStateException(id + " exited with " + process.exitValue() + ": " + rootCause()
+                        + " (see " + log + ")");
             }
             if (admin.ready()) {
                 return;
@@ -76,6 +82,26 @@ final class ReplicaProcess implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException(id + " not ready after " + timeout.toSeconds() + " s:\n" + logTail(15));
+    }
+
+    /**
+     * {@code requests} GETs of cached ids and a few unknown ids (the database path), 20 at a time,
+     * so the JIT has compiled the read path before anything is measured.
+     */
+    void warmUp(int requests, int users) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int sent = 0; sent < requests; sent += 20) {
+            List<CompletableFuture<?>> batch = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                long id = (sent + i) % 40 == 0 ? users + 1 + (sent + i) / 40 : 1 + ((sent + i) * 7919L) % users;
+                batch.add(http.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl() + "/users/" + id))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding())
+                        .exceptionally(error -> null));
+            }
+            for (CompletableFuture<?> f : batch) {
+                f.join();
+            }
+        }
     }
 
     String id() {
@@ -99,6 +125,23 @@ final class ReplicaProcess implements AutoCloseable {
         try {
             List<String> all = Files.readAllLines(log);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        }
+        catch (IOException ex) {
+            return "(no log: " + ex.getMessage() + ")";
+        }
+    }
+
+    /** The last "Caused by:" of the replica's log, or its last line. */
+    private String rootCause() {
+        try {
+            List<String> all = Files.readAllLines(log);
+            String cause = all.isEmpty() ? "" : all.get(all.size() - 1);
+            for (String line : all) {
+                if (line.startsWith("Caused by: ")) {
+                    cause = line.substring("Caused by: ".length());
+                }
+            }
+            return cause;
         }
         catch (IOException ex) {
             return "(no log: " + ex.getMessage() + ")";
