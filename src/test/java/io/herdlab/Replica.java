@@ -29,10 +29,14 @@ public final class Replica implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final String id;
+    private final WebClient client;
+    private final WebClient admin;
 
     private Replica(ConfigurableApplicationContext context, String id) {
         this.context = context;
         this.id = id;
+        this.client = client(port());
+        this.admin = client(managementPort());
     }
 
     /** Starts a replica; {@code args} are extra {@code --key=value} properties. */
@@ -81,12 +85,12 @@ public final class Replica implements AutoCloseable {
 
     /** A client for the traffic port, sized for bursts of concurrent requests. */
     public WebClient client() {
-        return client(port());
+        return client;
     }
 
     /** A client for the management port (actuator, admin operations). */
     public WebClient admin() {
-        return client(managementPort());
+        return admin;
     }
 
     private static WebClient client(int port) {

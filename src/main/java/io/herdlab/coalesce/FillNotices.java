@@ -26,6 +26,11 @@ final class FillNotices implements AutoCloseable {
     }
 
     private final ConcurrentHashMap<Long, Sinks.Many<Notice>> waiters = new ConcurrentHashMap<>();
+    /** The last failure announced per key, for a waiter that was between two waits when it came. */
+    private final ConcurrentHashMap<Long, Failure> failures = new ConcurrentHashMap<>();
+
+    private record Failure(String message, long atNanos) {
+    }
     private final StatefulRedisPubSubConnection<String, String> connection;
     private final Disposable subscription;
 
@@ -65,6 +70,9 @@ final class FillNotices implements AutoCloseable {
                     ? new Notice(Long.parseLong(message.substring(1, message.indexOf('|'))),
                             message.substring(message.indexOf('|') + 1))
                     : new Notice(Long.parseLong(message), null);
+            if (notice.failed()) {
+                failures.put(notice.id(), new Failure(notice.failure(), System.nanoTime()));
+            }
             Sinks.Many<Notice> sink = waiters.remove(notice.id());
             if (sink != null) {
                 sink.tryEmitNext(notice);
@@ -74,6 +82,12 @@ final class FillNotices implements AutoCloseable {
         catch (RuntimeException ex) {
             log.debug("ignoring malformed fill notice '{}'", message);
         }
+    }
+
+    /** The failure announced for {@code id} since {@code sinceNanos}, or null. */
+    String failureSince(long id, long sinceNanos) {
+        Failure failure = failures.get(id);
+        return failure != null && failure.atNanos() - sinceNanos >= 0 ? failure.message() : null;
     }
 
     /** Keys with waiters registered right now. */

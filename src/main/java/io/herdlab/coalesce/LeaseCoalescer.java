@@ -101,8 +101,9 @@ abstract class LeaseCoalescer implements Coalescer {
                                     }
                                     return entry;
                                 }))
-                        .onErrorResume(error -> release(lease)
-                                .then(cache.announceFailure(id, error.getMessage()))
+                        // announce before releasing, so waiters fail rather than take over
+                        .onErrorResume(error -> cache.announceFailure(id, error.getMessage())
+                                .then(release(lease))
                                 .onErrorResume(e -> Mono.empty())
                                 .then(Mono.error(error)))));
     }
@@ -110,7 +111,7 @@ abstract class LeaseCoalescer implements Coalescer {
     private Mono<CacheEntry> follow(long id, Supplier<Mono<CacheEntry>> fetch) {
         metrics.coalesceRole(mode, "follower");
         long start = System.nanoTime();
-        return Mono.defer(() -> awaitOnce(id, fetch))
+        return Mono.defer(() -> awaitOnce(id, fetch, start))
                 .repeatWhenEmpty(Integer.MAX_VALUE, attempts -> attempts)
                 .timeout(waitTimeout, Mono.error(() -> {
                     metrics.coalesceTimeout(mode);
@@ -127,17 +128,24 @@ abstract class LeaseCoalescer implements Coalescer {
      * One round of waiting: register for the notice, look at the cache, then sleep until the
      * notice or the poll. Empty means "not yet, go round again".
      */
-    private Mono<CacheEntry> awaitOnce(long id, Supplier<Mono<CacheEntry>> fetch) {
+    private Mono<CacheEntry> awaitOnce(long id, Supplier<Mono<CacheEntry>> fetch, long waitingSince) {
         Mono<FillNotices.Notice> notice = notices.next(id);
         return cache.peek(id)
                 .doOnNext(found -> notices.forget(id))
                 .switchIfEmpty(Mono.firstWithSignal(notice, Mono.delay(POLL).then(Mono.<FillNotices.Notice>empty()))
                         .flatMap(n -> n.failed()
-                                ? Mono.<CacheEntry>error(new UnavailableException(
-                                        "the request loading user " + id + " failed: " + n.failure(),
-                                        Duration.ofSeconds(1)))
+                                ? Mono.<CacheEntry>error(leaderFailed(id, n.failure()))
                                 : cache.peek(id))
-                        .switchIfEmpty(Mono.defer(() -> takeOver(id, fetch))));
+                        .switchIfEmpty(Mono.defer(() -> {
+                            // a failure announced while this waiter was between two waits still counts
+                            String failure = notices.failureSince(id, waitingSince);
+                            return failure != null ? Mono.error(leaderFailed(id, failure)) : takeOver(id, fetch);
+                        })));
+    }
+
+    private static UnavailableException leaderFailed(long id, String failure) {
+        return new UnavailableException("the request loading user " + id + " failed: " + failure,
+                Duration.ofSeconds(1));
     }
 
     /** The holder vanished (its lease expired with no fill): whoever gets the lease now loads. */

@@ -18,6 +18,7 @@ import io.herdlab.metrics.HerdMetrics;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -115,8 +116,13 @@ public final class UserService {
                     .map(entry -> entry.exists() ? entry : CacheEntry.notFound(elapsedMillis(start)))
                     .doFinally(signal -> metrics.dbQueryTimer().record(Duration.ofNanos(System.nanoTime() - start)));
         }).transform(guard::protect).onErrorMap(error -> !(error instanceof UnavailableException),
-                error -> new UnavailableException("the database is unavailable: " + error.getMessage(), RETRY_AFTER,
+                error -> new UnavailableException("the database is unavailable: " + causeOf(error), RETRY_AFTER,
                         error));
+    }
+
+    /** The innermost message (the driver's own words), without the SQL Spring wraps around it. */
+    private static String causeOf(Throwable error) {
+        return NestedExceptionUtils.getMostSpecificCause(error).getMessage();
     }
 
     private static long elapsedMillis(long startNanos) {
@@ -126,7 +132,7 @@ public final class UserService {
     /** Updates the row, then drops the cached value and any lease on it. */
     Mono<String> update(long id, UserUpdate update) {
         return repository.update(id, update)
-                .onErrorMap(error -> new UnavailableException("the database is unavailable: " + error.getMessage(),
+                .onErrorMap(error -> new UnavailableException("the database is unavailable: " + causeOf(error),
                         RETRY_AFTER, error))
                 .switchIfEmpty(Mono.error(() -> new UserNotFoundException(id)))
                 .flatMap(user -> cache.invalidate(id).onErrorResume(error -> Mono.empty())

@@ -1,0 +1,203 @@
+package io.herdlab.coalesce;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.herdlab.Replica;
+import io.herdlab.TestDatabase;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What happens when the one loader goes wrong: it fails, it hangs past its lease, it dies,
+ * or a write lands while it is still loading the old row.
+ */
+class LeaseFailureTest {
+
+    static TestDatabase db;
+
+    @BeforeAll
+    static void createDatabase() {
+        db = TestDatabase.create(LeaseFailureTest.class);
+        try (Replica seeder = Replica.start("seeder", db, TestDatabase.keyPrefix(LeaseFailureTest.class),
+                "--herd.db.query-delay=0")) {
+            seeder.adminPost("seed", Map.of("users", 100));
+        }
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        db.close();
+    }
+
+    /** A request in flight; its status and how long it took. */
+    record Outcome(int status, long millis, String body) {
+    }
+
+    static CompletableFuture<Outcome> getAsync(Replica replica, long id) {
+        long start = System.nanoTime();
+        return replica.client().get().uri("/users/" + id)
+                .exchangeToMono(r -> r.toEntity(String.class))
+                .map(r -> new Outcome(r.getStatusCode().value(), (System.nanoTime() - start) / 1_000_000, r.getBody()))
+                .toFuture();
+    }
+
+    /** Kills the backend running the slow user query: the leader's load fails mid-flight. */
+    static int killSlowQueries() {
+        return (int) db.queryLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()");
+    }
+
+    static void awaitSlowQuery() throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND state = 'active' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()") > 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the leader's query never started");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "lua", "redisson"})
+    void theLeadersFailureReachesEveryFollowerLongBeforeTheirTimeout(String preset) throws Exception {
+        String prefix = TestDatabase.keyPrefix(LeaseFailureTest.class);
+        String[] args = {"--herd.mitigation.preset=" + preset, "--herd.db.query-delay=5s",
+                "--herd.mitigation.wait-timeout=20s", "--herd.mitigation.lease-time=20s"};
+        try (Replica a = Replica.start(preset + "-a", db, prefix, args);
+             Replica b = Replica.start(preset + "-b", db, prefix, args)) {
+            CompletableFuture<Outcome> leader = getAsync(a, 7);
+            awaitSlowQuery();
+            List<CompletableFuture<Outcome>> followers = new ArrayList<>();
+            // in local mode only replica a's followers share a's load; b loads on its own
+            List<Replica> followerReplicas = preset.equals("local") ? List.of(a) : List.of(a, b);
+            for (int i = 0; i < 20; i++) {
+                followers.add(getAsync(followerReplicas.get(i % followerReplicas.size()), 7));
+            }
+            awaitFollowers(List.of(a, b), 20);
+            long killedAt = System.nanoTime();
+            assertThat(killSlowQueries()).isPositive();
+
+            assertThat(leader.get().status()).isEqualTo(503);
+            for (CompletableFuture<Outcome> follower : followers) {
+                Outcome outcome = follower.get();
+                assertThat(outcome.status()).as("follower under " + preset + ": " + outcome).isEqualTo(503);
+                assertThat(outcome.body()).contains("Service unavailable");
+            }
+            long afterKillMs = (System.nanoTime() - killedAt) / 1_000_000;
+            assertThat(afterKillMs).as("followers failed fast, not at their 20 s timeout").isLessThan(5_000);
+        }
+    }
+
+    @Test
+    void aLeaderHangingPastItsLeaseIsReplacedOrItsFollowersTimeOutWithinTheBound() throws Exception {
+        String prefix = TestDatabase.keyPrefix(LeaseFailureTest.class);
+        String[] args = {"--herd.mitigation.preset=lua", "--herd.db.query-delay=3s",
+                "--herd.mitigation.lease-time=1s", "--herd.mitigation.wait-timeout=6s"};
+        try (Replica a = Replica.start("hang-a", db, prefix, args);
+             Replica b = Replica.start("hang-b", db, prefix, args)) {
+            CompletableFuture<Outcome> leader = getAsync(a, 8);
+            awaitSlowQuery();
+            List<CompletableFuture<Outcome>> followers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                followers.add(getAsync(b, 8));
+            }
+            assertThat(leader.get().status()).isEqualTo(200);
+            for (CompletableFuture<Outcome> follower : followers) {
+                Outcome outcome = follower.get();
+                assertThat(outcome.status()).isIn(200, 503);
+                assertThat(outcome.millis()).as("nothing waits past the bound").isLessThan(6_000 + 2_000);
+            }
+            // the first leader's lease expired at 1 s: its late fill was fenced off, or b took over
+            Map<String, Object> coalesceA = coalesce(a);
+            Map<String, Object> coalesceB = coalesce(b);
+            long fenced = ((Number) coalesceA.get("fenced")).longValue() + ((Number) coalesceB.get("fenced")).longValue();
+            long takeovers = ((Number) coalesceB.get("leaseAcquired")).longValue();
+            assertThat(fenced + takeovers).as("a stale lease holder never writes unchecked").isPositive();
+            assertThat(getAsync(b, 8).get().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aLeaseHolderThatDiesFreesTheKeyWhenItsLeaseRunsOut() throws Exception {
+        String prefix = TestDatabase.keyPrefix(LeaseFailureTest.class);
+        String[] args = {"--herd.mitigation.preset=lua", "--herd.db.query-delay=3s",
+                "--herd.mitigation.lease-time=1s", "--herd.mitigation.wait-timeout=10s"};
+        Replica doomed = Replica.start("doomed", db, prefix, args);
+        try (Replica survivor = Replica.start("survivor", db, prefix, args)) {
+            RedisCommands<String, String> redis = survivor.bean(StatefulRedisConnection.class).sync();
+            getAsync(doomed, 9);
+            awaitSlowQuery();
+            assertThat(redis.exists(prefix + "lease:user:9")).isEqualTo(1);
+            doomed.close(); // the holder is gone mid-load, its lease still in Redis
+            Thread.sleep(1_200);
+            assertThat(redis.exists(prefix + "lease:user:9")).as("the lease expired by itself").isZero();
+
+            Outcome next = getAsync(survivor, 9).get();
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.body()).contains("\"id\":9");
+        }
+        finally {
+            doomed.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lua", "redisson"})
+    void aWriteDuringASlowLoadIsNeverOverwrittenByTheOldRow(String preset) throws Exception {
+        String prefix = TestDatabase.keyPrefix(LeaseFailureTest.class);
+        long id = preset.equals("lua") ? 10 : 11;
+        try (Replica replica = Replica.start("fence-" + preset, db, prefix, "--herd.mitigation.preset=" + preset,
+                "--herd.db.query-delay=2s", "--herd.mitigation.lease-time=10s")) {
+            RedisCommands<String, String> redis = replica.bean(StatefulRedisConnection.class).sync();
+            CompletableFuture<Outcome> slowRead = getAsync(replica, id);
+            awaitSlowQuery();
+            ResponseEntity<String> put = replica.client().put().uri("/users/" + id)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"name\":\"Updated " + preset + "\",\"email\":\"new@herdlab.test\"}")
+                    .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(10));
+            assertThat(put.getStatusCode().value()).isEqualTo(200);
+
+            Outcome old = slowRead.get();
+            assertThat(old.status()).isEqualTo(200);
+            assertThat(old.body()).as("the slow read saw the row as it was").contains("\"name\":\"User " + id + "\"");
+            String cached = redis.get(prefix + "user:" + id);
+            assertThat(cached).as("the old row was not written back").satisfiesAnyOf(
+                    value -> assertThat(value).isNull(),
+                    value -> assertThat(value).contains("Updated " + preset));
+            assertThat(((Number) coalesce(replica).get("fenced")).longValue()).isEqualTo(1);
+            assertThat(getAsync(replica, id).get().body()).contains("Updated " + preset);
+        }
+    }
+
+    /** Waits until the replicas count {@code n} followers: every one of them is waiting. */
+    static void awaitFollowers(List<Replica> replicas, long n) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            long followers = replicas.stream().mapToLong(r -> ((Number) coalesce(r).get("followers")).longValue())
+                    .sum();
+            if (followers >= n) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the followers never all arrived");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> coalesce(Replica replica) {
+        return (Map<String, Object>) replica.snapshot().get("coalesce");
+    }
+}

@@ -1,0 +1,114 @@
+package io.herdlab.coalesce;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.herdlab.cache.CacheEntry;
+import io.herdlab.guard.UnavailableException;
+import io.herdlab.metrics.HerdMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The in-process single-flight contract, with a controllable loader in place of the database. */
+class LocalSingleFlightTest {
+
+    final HerdMetrics metrics = new HerdMetrics(new SimpleMeterRegistry(), Duration.ofSeconds(5),
+            java.time.Clock.systemUTC());
+    /** Downstream that just runs the fetch (what NoCoalescer does, minus the cache fill). */
+    final Coalescer direct = (id, fetch) -> fetch.get();
+
+    @Test
+    void concurrentCallersShareOneLoad() {
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics);
+        AtomicInteger loads = new AtomicInteger();
+        Sinks.One<CacheEntry> db = Sinks.one();
+        Supplier<Mono<CacheEntry>> fetch = () -> {
+            loads.incrementAndGet();
+            return db.asMono();
+        };
+        List<Mono<CacheEntry>> callers = java.util.stream.IntStream.range(0, 50)
+                .mapToObj(i -> flight.load(1, fetch).cache()).toList();
+        callers.forEach(Mono::subscribe);
+        db.tryEmitValue(CacheEntry.found("{\"id\":1}", 3));
+
+        StepVerifier.create(Flux.concat(callers)).expectNextCount(50).verifyComplete();
+        assertThat(loads).hasValue(1);
+        assertThat(flight.inFlight()).isZero();
+        assertThat(metrics.coalesceSnapshot()).containsEntry("leaders", 1L).containsEntry("followers", 49L);
+    }
+
+    @Test
+    void theLeadersErrorReachesEveryFollowerAtOnce() {
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(30), metrics);
+        Sinks.One<CacheEntry> db = Sinks.one();
+        List<Mono<CacheEntry>> callers = java.util.stream.IntStream.range(0, 10)
+                .mapToObj(i -> flight.load(2, db::asMono).cache()).toList();
+        callers.forEach(c -> c.subscribe(v -> { }, e -> { }));
+        db.tryEmitError(new UnavailableException("database down", Duration.ofSeconds(1)));
+
+        for (Mono<CacheEntry> caller : callers) {
+            StepVerifier.create(caller).expectErrorMessage("database down").verify(Duration.ofSeconds(1));
+        }
+        assertThat(flight.inFlight()).isZero();
+    }
+
+    @Test
+    void aCancelledFollowerDoesNotCancelTheLeadersLoad() {
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Sinks.One<CacheEntry> db = Sinks.one();
+        Mono<CacheEntry> load = db.asMono().doOnCancel(() -> cancelled.set(true));
+
+        var leader = flight.load(3, () -> load).subscribe();
+        var follower = flight.load(3, () -> load).subscribe();
+        follower.dispose();
+        leader.dispose(); // even the caller that started it may go away
+        assertThat(cancelled).isFalse();
+        assertThat(flight.inFlight()).isEqualTo(1);
+
+        db.tryEmitValue(CacheEntry.found("{}", 1));
+        assertThat(cancelled).isFalse();
+        assertThat(flight.inFlight()).isZero();
+    }
+
+    @Test
+    void aFollowersWaitIsBounded() {
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofMillis(200), metrics);
+        flight.load(4, Mono::never).subscribe();
+        StepVerifier.create(flight.load(4, Mono::never))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnavailableException.class)
+                        .hasMessageContaining("timed out after 200 ms"))
+                .verify(Duration.ofSeconds(2));
+        assertThat(metrics.coalesceSnapshot()).containsEntry("timeouts", 1L);
+    }
+
+    @Test
+    void aFinishedLoadNeverRemovesANewerOneUnderTheSameKey() {
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics);
+        Sinks.One<CacheEntry> first = Sinks.one();
+        flight.load(5, first::asMono).subscribe();
+        first.tryEmitValue(CacheEntry.found("{\"v\":1}", 1));
+        assertThat(flight.inFlight()).isZero();
+
+        Sinks.One<CacheEntry> second = Sinks.one();
+        AtomicInteger secondLoads = new AtomicInteger();
+        Mono<CacheEntry> next = flight.load(5, () -> {
+            secondLoads.incrementAndGet();
+            return second.asMono();
+        }).cache();
+        next.subscribe();
+        assertThat(flight.inFlight()).isEqualTo(1);
+        second.tryEmitValue(CacheEntry.found("{\"v\":2}", 1));
+        StepVerifier.create(next).expectNextMatches(e -> e.json().equals("{\"v\":2}")).verifyComplete();
+        assertThat(secondLoads).hasValue(1);
+    }
+}
