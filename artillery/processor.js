@@ -5,9 +5,9 @@
 // k-th most popular key with weight 1/k^HERD_ZIPF_S, so id 1 is the hottest.
 //
 // Spread: with HERD_TARGETS="http://a:8080,http://b:8080" each virtual user picks one replica at
-// random, as kube-proxy picks a backend per connection (an Artillery virtual user owns its
-// connection); HERD_SPREAD=request picks again for every request. Without HERD_TARGETS the
-// scenario's target (or --target) is used, so the scenario works on its own.
+// random for its whole burst, as kube-proxy picks a backend per connection; HERD_SPREAD=request
+// picks again for every request. Without HERD_TARGETS the scenario's target (or --target) is
+// used, so the scenario works on its own.
 //
 // HERD_CLIENT_LOG=<file> appends one CSV line per response: endEpochMs,latencyMs,status,baseUrl.
 
@@ -72,23 +72,21 @@ function chooseReplica(context, events, done) {
   return done();
 }
 
-function pickUserId(context, events, done) {
-  context.vars.userId = nextUserId();
-  return done();
-}
-
-// The url is templated after this hook runs, so changing baseUrl here re-routes this request.
-function spreadRequest(requestParams, context, events, done) {
-  if (PER_REQUEST) context.vars.baseUrl = randomTarget(context);
+// Sets the whole url (no template left in it): the requests of a parallel burst share one context,
+// so an id kept in context.vars could be overwritten by a sibling before this one is sent.
+function pickUser(requestParams, context, events, done) {
+  const base = PER_REQUEST ? randomTarget(context) : context.vars.baseUrl;
+  requestParams.url = `${base}/users/${nextUserId()}`;
   return done();
 }
 
 function recordResponse(requestParams, response, context, events, done) {
   if (CLIENT_LOG !== null) {
     const latency = response.timings && response.timings.phases ? response.timings.phases.total : '';
-    fs.writeSync(CLIENT_LOG, `${Date.now()},${latency},${response.statusCode},${context.vars.baseUrl}\n`);
+    const base = String(requestParams.url).replace(/\/users\/.*$/, '');
+    fs.writeSync(CLIENT_LOG, `${Date.now()},${latency},${response.statusCode},${base}\n`);
   }
   return done();
 }
 
-module.exports = { chooseReplica, pickUserId, spreadRequest, recordResponse, nextUserId };
+module.exports = { chooseReplica, pickUser, recordResponse, nextUserId };

@@ -33,6 +33,10 @@ final class Lab {
         ArtilleryRunner artillery = new ArtilleryRunner(options.artilleryDir());
         artillery.ensureInstalled(progress::message);
         List<ExperimentResult> results = new ArrayList<>();
+        // Ctrl-C: take the replicas and Artillery (this process's children) down with the lab
+        Thread stopChildren = new Thread(() -> ProcessHandle.current().children().forEach(ProcessHandle::destroy),
+                "lab-stop-children");
+        Runtime.getRuntime().addShutdownHook(stopChildren);
         try (Backends backends = Backends.start(options, progress::message)) {
             out.println("PostgreSQL " + backends.jdbcUrl() + ", Redis " + backends.redisUrl());
             ExperimentRun runner = new ExperimentRun(options, backends, artillery, progress);
@@ -53,6 +57,7 @@ final class Lab {
                 Report.write(dir, options, results);
             }
         }
+        Runtime.getRuntime().removeShutdownHook(stopChildren);
         Report report = Report.write(dir, options, results);
         out.println();
         out.println("report: " + dir.resolve("report.md") + " and " + dir.resolve("report.html"));
