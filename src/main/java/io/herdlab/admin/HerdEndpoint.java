@@ -82,10 +82,11 @@ class HerdEndpoint {
 
     @WriteOperation
     Mono<WebEndpointResponse<Object>> act(@Selector String action, @Nullable Integer users,
-            @Nullable Long ttlSeconds, @Nullable Long expiresAtEpochMs) {
+            @Nullable Long ttlSeconds, @Nullable Long expiresAtEpochMs, @Nullable Boolean aligned) {
         return switch (action) {
             case "seed" -> seed(users == null ? 10_000 : users);
-            case "warm" -> warm(users == null ? 10_000 : users, ttlSeconds, expiresAtEpochMs);
+            case "warm" -> warm(users == null ? 10_000 : users, ttlSeconds, expiresAtEpochMs,
+                    Boolean.TRUE.equals(aligned));
             case "reset" -> reset();
             case "flush" -> cache.flush().map(keys -> ok(Map.of("keysDeleted", keys)));
             default -> Mono.just(new WebEndpointResponse<>(
@@ -103,7 +104,8 @@ class HerdEndpoint {
                 "millis", clock.millis() - start)));
     }
 
-    private Mono<WebEndpointResponse<Object>> warm(int n, Long ttlSeconds, Long expiresAtEpochMs) {
+    /** {@code aligned} drops the mitigation's jitter for this warm: every key expires at the instant. */
+    private Mono<WebEndpointResponse<Object>> warm(int n, Long ttlSeconds, Long expiresAtEpochMs, boolean aligned) {
         long expiresAt;
         if (expiresAtEpochMs != null) {
             expiresAt = expiresAtEpochMs;
@@ -119,8 +121,8 @@ class HerdEndpoint {
             return Mono.just(badRequest("the expiry instant must lie in the future"));
         }
         long start = clock.millis();
-        return users.warm(n, expiresAt).map(keys -> ok(Map.of("keys", keys, "expiresAtEpochMs", expiresAt,
-                "jitterMaxMs", mitigation.jitterMax().toMillis(), "millis", clock.millis() - start)));
+        return users.warm(n, expiresAt, !aligned).map(keys -> ok(Map.of("keys", keys, "expiresAtEpochMs", expiresAt,
+                "jitterMaxMs", aligned ? 0 : mitigation.jitterMax().toMillis(), "millis", clock.millis() - start)));
     }
 
     private Mono<WebEndpointResponse<Object>> reset() {

@@ -153,13 +153,13 @@ public final class UserCache {
     }
 
     /**
-     * Writes every entry to expire at {@code expiresAtMs} (plus jitter when the mitigation has
-     * it), pipelined over the one connection. Returns how many keys were written.
+     * Writes every entry to expire at {@code expiresAtMs} (plus jitter when asked and the
+     * mitigation has it), pipelined over the one connection. Returns how many keys were written.
      */
-    public Mono<Long> warm(Flux<IdAndEntry> entries, long expiresAtMs) {
+    public Mono<Long> warm(Flux<IdAndEntry> entries, long expiresAtMs, boolean jitter) {
         return entries
                 .flatMap(e -> {
-                    CacheEntry stamped = e.entry().withSoftExpiry(ttl.softExpiryFrom(expiresAtMs));
+                    CacheEntry stamped = e.entry().withSoftExpiry(jitter ? ttl.softExpiryFrom(expiresAtMs) : expiresAtMs);
                     return redis.set(key(e.id()), stamped.encode(), SetArgs.Builder.pxAt(hardExpiry(stamped)));
                 }, 512)
                 .count();

@@ -146,12 +146,12 @@ public final class UserService {
 
     /**
      * Loads users 1..maxId into the cache, all to expire at {@code expiresAtMs} (plus the
-     * mitigation's jitter). Returns how many keys were written.
+     * mitigation's jitter, unless {@code jitter} is false). Returns how many keys were written.
      */
-    public Mono<Long> warm(long maxId, long expiresAtMs) {
+    public Mono<Long> warm(long maxId, long expiresAtMs, boolean jitter) {
         return cache.warm(repository.all(maxId)
                 .map(user -> new UserCache.IdAndEntry(user.id(),
-                        CacheEntry.found(json.writeValueAsString(user), 0))), expiresAtMs);
+                        CacheEntry.found(json.writeValueAsString(user), 0))), expiresAtMs, jitter);
     }
 
     /** pg_stat_activity of this database by application_name and state, over its own connection. */
