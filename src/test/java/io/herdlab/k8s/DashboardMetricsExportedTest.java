@@ -7,14 +7,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
 
+import io.herdlab.Burst;
 import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,19 +51,19 @@ class DashboardMetricsExportedTest {
 		replicas.add(lua);
 
 		full.adminPost("seed", Map.of("users", 20));
-		concurrentGets(full, 20, 7); // miss: a leader, followers, a lease, a DB query
-		concurrentGets(full, 5, 7); // hits
-		concurrentGets(lua, 20, 8); // lease busy, follower timeouts
+		Burst.get(List.of(full), 20, i -> 7L); // miss: a leader, followers, a lease, a DB query
+		Burst.get(List.of(full), 5, i -> 7L); // hits
+		Burst.get(List.of(lua), 20, i -> 8L); // lease busy, follower timeouts
 
 		// the same key loaded twice within the duplicate window
-		concurrentGets(full, 1, 9);
+		Burst.get(List.of(full), 1, i -> 9L);
 		full.adminPost("flush", Map.of());
-		concurrentGets(full, 1, 9);
+		Burst.get(List.of(full), 1, i -> 9L);
 
 		// a key past its expiry but within the stale window: served stale, refreshed behind
 		full.adminPost("warm", Map.of("users", 20, "expiresAtEpochMs", System.currentTimeMillis() + 500));
 		Thread.sleep(1_000);
-		concurrentGets(full, 3, 11);
+		Burst.get(List.of(full), 3, i -> 11L);
 		Thread.sleep(500);
 
 		for (Replica replica : replicas) {
@@ -75,14 +74,6 @@ class DashboardMetricsExportedTest {
 				exported.putIfAbsent(line.substring(0, end), line);
 			});
 		}
-	}
-
-	/** {@code requests} GETs of one user at once; the statuses do not matter here, the meters do. */
-	static void concurrentGets(Replica replica, int requests, long id) {
-		Flux.fromStream(IntStream.range(0, requests).boxed())
-				.flatMap(i -> replica.client().get().uri("/users/" + id)
-						.exchangeToMono(response -> response.releaseBody()), requests)
-				.blockLast(Duration.ofSeconds(60));
 	}
 
 	@AfterAll
