@@ -39,6 +39,7 @@ MODE ?= baseline
 SCENARIO ?= herd.yml
 LOAD_ENV ?=
 HERD_DIST ?= uniform
+HERD_WARM_ALIGNED ?= false
 GRAFANA_PORT ?= 3000
 
 .PHONY: image
@@ -75,7 +76,7 @@ mitigate: ## Switch every pod to MODE=<preset> (baseline|jitter|local|redisson|l
 .PHONY: load
 load: ## Run the Artillery herd as a Job in the cluster, wait, print its summary (LOAD_ENV=quick, HERD_DIST=zipf)
 	NAMESPACE=$(NAMESPACE) RELEASE=$(RELEASE) SCENARIO=$(SCENARIO) LOAD_ENV=$(LOAD_ENV) HERD_DIST=$(HERD_DIST) \
-	  k8s/scripts/load.sh
+	  HERD_WARM_ALIGNED=$(HERD_WARM_ALIGNED) k8s/scripts/load.sh
 
 .PHONY: grafana
 grafana: ## Port-forward Grafana to localhost:3000 (GRAFANA_PORT) and print the URL and login

@@ -5,7 +5,8 @@
 //   node herd-admin.js prime    seed the users (once), zero every replica's counters, then warm
 //                               every key to expire together HERD_EXPIRE_AFTER_SECONDS from now
 //                               (61: the warm phase of scenarios/herd.yml; Artillery starts right
-//                               after, so the keys go at t≈60 s, just before the spike)
+//                               after, so the keys go at t≈60 s, just before the spike);
+//                               HERD_WARM_ALIGNED=true drops the preset's jitter for this warm
 //   node herd-admin.js report   per-replica counters and the cluster-wide duplicate DB queries
 //
 // Replicas: every address of HERD_MANAGEMENT_SERVICE (a headless Service has one DNS record per
@@ -21,6 +22,7 @@ const PORT = process.env.HERD_MANAGEMENT_PORT || '8081';
 const USERS = positiveInt('HERD_USERS', 10000);
 const EXPIRE_AFTER_SECONDS = positiveInt('HERD_EXPIRE_AFTER_SECONDS', 61);
 const TIMEOUT_MS = positiveInt('HERD_ADMIN_TIMEOUT_MS', 120000);
+const WARM_ALIGNED = process.env.HERD_WARM_ALIGNED === 'true';
 
 function positiveInt(name, fallback) {
   const raw = process.env[name];
@@ -62,7 +64,8 @@ async function prime() {
   // One warm suffices: the replicas share Redis. The instant is absolute, so it does not
   // matter which replica writes it or how long the write takes.
   const expiresAtEpochMs = Date.now() + EXPIRE_AFTER_SECONDS * 1000;
-  const warmed = await call('POST', `${targets[0]}/actuator/herd/warm`, { users: USERS, expiresAtEpochMs });
+  const warm = WARM_ALIGNED ? { users: USERS, expiresAtEpochMs, aligned: true } : { users: USERS, expiresAtEpochMs };
+  const warmed = await call('POST', `${targets[0]}/actuator/herd/warm`, warm);
   console.log(`herd-admin: warmed ${warmed.keys} keys to expire at ${new Date(warmed.expiresAtEpochMs).toISOString()}`
     + ` (in ${EXPIRE_AFTER_SECONDS} s; jitter up to ${warmed.jitterMaxMs || 0} ms)`);
   return { replicas: targets.length, seeded, warmed };

@@ -9,6 +9,7 @@ RELEASE=${RELEASE:-herdlab}
 SCENARIO=${SCENARIO:-herd.yml}
 LOAD_ENV=${LOAD_ENV:-}            # empty: the full herd; "quick": scenario environment "quick"
 HERD_DIST=${HERD_DIST:-uniform}   # uniform | zipf
+HERD_WARM_ALIGNED=${HERD_WARM_ALIGNED:-false}  # true: warm without the preset's jitter
 LOAD_TIMEOUT=${LOAD_TIMEOUT:-1200}
 job=herdlab-load
 
@@ -28,7 +29,7 @@ kubectl -n "$NAMESPACE" delete job "$job" --ignore-not-found --wait=true
 kubectl set env --local -f "$root/k8s/load/job.yaml" -o yaml \
   TARGET="http://$RELEASE:8080" HERD_MANAGEMENT_SERVICE="$RELEASE-management" \
   SCENARIO="$SCENARIO" ARTILLERY_ENVIRONMENT="$LOAD_ENV" \
-  HERD_EXPIRE_AFTER_SECONDS="$expire_after" HERD_DIST="$HERD_DIST" \
+  HERD_EXPIRE_AFTER_SECONDS="$expire_after" HERD_DIST="$HERD_DIST" HERD_WARM_ALIGNED="$HERD_WARM_ALIGNED" \
   | kubectl -n "$NAMESPACE" apply -f -
 
 echo "load: job/$job started; waiting (up to ${LOAD_TIMEOUT}s; the herd scenario takes ~2 min)"

@@ -51,6 +51,15 @@ class HerdAdminScriptTest {
 		assertThat(a.requests.get(2)).startsWith("POST /actuator/herd/warm ");
 		assertThat(warm.path("users").asInt()).isEqualTo(100);
 		assertThat(warm.path("expiresAtEpochMs").asLong()).isBetween(before + 61_000, after + 61_000);
+		assertThat(warm.has("aligned")).as("the preset's jitter applies unless asked").isFalse();
+	}
+
+	@Test
+	void primeCanWarmWithoutThePresetsJitter() throws Exception {
+		FakeReplica only = replica("{}");
+		run("prime", Map.of("HERD_REPLICAS", only.url(), "HERD_WARM_ALIGNED", "true"));
+		JsonNode warm = JSON.readTree(only.requests.get(2).substring("POST /actuator/herd/warm ".length()));
+		assertThat(warm.path("aligned").asBoolean()).isTrue();
 	}
 
 	@Test
