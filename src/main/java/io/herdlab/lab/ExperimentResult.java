@@ -58,6 +58,7 @@ final class ExperimentResult {
     double[] clientBefore = {Double.NaN, Double.NaN, Double.NaN};
     double[] clientDuring = {Double.NaN, Double.NaN, Double.NaN};
     double clientMaxMs;
+    double loadAverageMax = Double.NaN;
     long coalesceFollowers;
     long coalesceTimeouts;
 
@@ -133,6 +134,9 @@ final class ExperimentResult {
                 if (rs != null) {
                     pendingSum += rs.poolPending();
                 }
+            }
+            if (!Double.isNaN(s.loadAverage())) {
+                loadAverageMax = Double.isNaN(loadAverageMax) ? s.loadAverage() : Math.max(loadAverageMax, s.loadAverage());
             }
             pgActiveMax = Math.max(pgActiveMax, pgActive);
             pgConnectionsMax = Math.max(pgConnectionsMax, pgAll);
@@ -349,6 +353,10 @@ final class ExperimentResult {
         d.append(String.format(Locale.ROOT, "Client-side latency (Artillery, incl. connection set-up) P50/P95/P99 "
                 + "before %s, during %s, max %s.", Report.triple(clientBefore), Report.triple(clientDuring),
                 Report.ms(clientMaxMs)));
+        if (!Double.isNaN(loadAverageMax)) {
+            d.append(String.format(Locale.ROOT, " Machine load average (1 min) up to %.1f on %d cores during the run.",
+                    loadAverageMax, Runtime.getRuntime().availableProcessors()));
+        }
         if (data.artilleryExit() != 0) {
             d.append(" Artillery exited with ").append(data.artilleryExit()).append('.');
         }

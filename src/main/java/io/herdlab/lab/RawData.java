@@ -26,6 +26,7 @@ final class RawData {
                     .append("_pool_acquired,").append(id).append("_pool_pending,").append(id).append("_pg_active,")
                     .append(id).append("_pg_idle");
         }
+        header.append(",load_average_1m");
         csv.add(header.toString());
         for (Sample s : d.samples()) {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%.3f,%d", r.t(s.epochMs()), s.epochMs()));
@@ -42,6 +43,7 @@ final class RawData {
                 }
                 row.append(',').append(s.pg(id, "active")).append(',').append(s.pg(id, "idle"));
             }
+            row.append(',').append(Double.isNaN(s.loadAverage()) ? "" : Double.toString(s.loadAverage()));
             csv.add(row.toString());
         }
         Report.lines(dir.resolve("samples.csv"), csv);
@@ -110,6 +112,7 @@ final class RawData {
             m.put("clientP50P95P99BeforeMs", nullIfNaN(r.clientBefore));
             m.put("clientP50P95P99DuringMs", nullIfNaN(r.clientDuring));
             m.put("clientMaxMs", r.clientMaxMs);
+            m.put("loadAverageMax", nullIfNaN(r.loadAverageMax));
             m.put("coalesceFollowers", r.coalesceFollowers);
             m.put("coalesceTimeouts", r.coalesceTimeouts);
             m.put("artilleryExit", r.data.artilleryExit());

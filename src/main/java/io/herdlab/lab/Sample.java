@@ -9,8 +9,10 @@ import java.util.Map;
  * @param epochMs    when the poll started
  * @param replicas   one entry per replica, in replica order; null where the snapshot did not answer in time
  * @param pgActivity pg_stat_activity of the lab database: application_name → state → connections
+ * @param loadAverage the machine's 1-minute load average (/proc/loadavg), NaN where unknown
  */
-record Sample(long epochMs, List<ReplicaSample> replicas, Map<String, Map<String, Integer>> pgActivity) {
+record Sample(long epochMs, List<ReplicaSample> replicas, Map<String, Map<String, Integer>> pgActivity,
+        double loadAverage) {
 
     /**
      * One replica's counters (cumulative since the experiment's reset) and pool gauges.

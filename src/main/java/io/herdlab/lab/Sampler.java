@@ -1,5 +1,8 @@
 package io.herdlab.lab;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -80,13 +83,23 @@ final class Sampler implements AutoCloseable {
                 keepLatency(replicas.get(i).id(), snapshot);
             }
         }
-        Sample sample = new Sample(now, Collections.unmodifiableList(read), activity);
+        Sample sample = new Sample(now, Collections.unmodifiableList(read), activity, loadAverage());
         samples.add(sample);
         try {
             listener.accept(sample);
         }
         catch (RuntimeException ex) {
             // the progress line must never stop the sampling
+        }
+    }
+
+    /** Other work on the machine skews every figure; the report says how busy it was. */
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        }
+        catch (IOException | RuntimeException ex) {
+            return Double.NaN;
         }
     }
 
