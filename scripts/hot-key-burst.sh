@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# One hot key after a synchronized expiry, measured by PostgreSQL's own statistics.
+#
+#   scripts/hot-key-burst.sh PRESET [REPLICAS] [REQUESTS] [CONCURRENCY]
+#
+# Starts REPLICAS herdlab processes from target/herdlab.jar (same PostgreSQL and Redis), seeds
+# 10,000 users, warms every key to expire in the same millisecond, waits for the expiry, fires
+# REQUESTS concurrent GETs of one user spread round-robin over the replicas (curl --parallel),
+# and prints herdlab's counters next to pg_stat_user_tables.idx_scan on users (one index scan per
+# user look-up). Uses PGHOST/PGPORT (default 127.0.0.1:5432, user postgres, trust) and
+# REDIS_URL (default redis://127.0.0.1:6379); creates and drops a database of its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PRESET=${1:?usage: $0 PRESET [REPLICAS] [REQUESTS] [CONCURRENCY]}
+REPLICAS=${2:-1}
+REQUESTS=${3:-2000}
+CONCURRENCY=${4:-400}
+HOT_ID=${HOT_ID:-42}
+PGHOST=${PGHOST:-127.0.0.1}
+PGPORT=${PGPORT:-5432}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+DB=herdlab_burst_$$
+PREFIX="burst$$:"
+BASE_PORT=${BASE_PORT:-19080}
+JAR=target/herdlab.jar
+LOGS=$(mktemp -d)
+
+[ -f "$JAR" ] || { echo "build the jar first: make build" >&2; exit 1; }
+psql() { command psql -h "$PGHOST" -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+admin() { curl -sf -XPOST -H 'Content-Type: application/json' "http://127.0.0.1:$((BASE_PORT + 100))/actuator/herd/$1" -d "$2"; }
+idx_scans() { psql -d "$DB" -c "SELECT coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relname = 'users'"; }
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  psql -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
+  rm -rf "$LOGS"
+}
+trap cleanup EXIT
+
+psql -d postgres -c "CREATE DATABASE $DB"
+for i in $(seq 0 $((REPLICAS - 1))); do
+  java -jar "$JAR" --server.port=$((BASE_PORT + i)) --management.server.port=$((BASE_PORT + 100 + i)) \
+    --herd.instance-id="$PRESET-$((i + 1))" --herd.mitigation.preset="$PRESET" \
+    --herd.cache.key-prefix="$PREFIX" --spring.r2dbc.url="r2dbc:postgresql://$PGHOST:$PGPORT/$DB" \
+    --spring.data.redis.url="$REDIS_URL" >"$LOGS/replica-$i.log" 2>&1 &
+  pids+=($!)
+  # replica 1 creates the schema: let it finish before the others start
+  for _ in $(seq 1 120); do
+    curl -sf "http://127.0.0.1:$((BASE_PORT + 100 + i))/actuator/health/readiness" >/dev/null && break
+    kill -0 "${pids[-1]}" 2>/dev/null || { echo "replica $((i + 1)) died:" >&2; tail -20 "$LOGS/replica-$i.log" >&2; exit 1; }
+    sleep 1
+  done
+done
+echo "$REPLICAS replica(s) up, preset $PRESET"
+
+admin seed '{"users":10000}' >/dev/null
+warm=$(admin warm '{"users":10000,"ttlSeconds":15,"aligned":true}')
+expires_at=$(sed -E 's/.*"expiresAtEpochMs":([0-9]+).*/\1/' <<<"$warm")
+sleep 11   # idle backends flush their statistics within 10 s
+before=$(idx_scans)
+now_ms=$(date +%s%3N)
+sleep "$(awk -v ms=$((expires_at - now_ms + 500)) 'BEGIN { print (ms > 0 ? ms / 1000 : 0) }')"
+for i in $(seq 0 $((REPLICAS - 1))); do admin reset '{}' >/dev/null || true; done
+
+urls=$(mktemp)
+for n in $(seq 0 $((REQUESTS - 1))); do
+  echo "url = \"http://127.0.0.1:$((BASE_PORT + n % REPLICAS))/users/$HOT_ID\""
+  echo "output = \"/dev/null\""
+done >"$urls"
+start_ms=$(date +%s%3N)
+codes=$(curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max "$CONCURRENCY" -K "$urls" -w '%{http_code}\n')
+elapsed_ms=$(( $(date +%s%3N) - start_ms ))
+rm -f "$urls"
+ok=$(grep -c '^200$' <<<"$codes" || true)
+failed=$((REQUESTS - ok))
+
+queries=0
+for i in $(seq 0 $((REPLICAS - 1))); do
+  snap=$(curl -sf "http://127.0.0.1:$((BASE_PORT + 100 + i))/actuator/herd")
+  q=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["db"]["queries"])' <<<"$snap")
+  python3 - "$snap" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1]); c = d["cache"]; p = d["pool"]; l = d["latency"]; k = d["coalesce"]
+print("  %s: hits %d misses %d errors %d | DB queries %d duplicates %d | pool peak acquired %d pending %d"
+      " | P50 %.0f ms P99 %.0f ms | leaders %d followers %d timeouts %d"
+      % (d["instance"], c["hits"], c["misses"], c["errors"], d["db"]["queries"], d["db"]["duplicateQueries"],
+         p["peakAcquired"], p["peakPending"], l["p50Ms"], l["p99Ms"], k["leaders"], k["followers"], k["timeouts"]))
+PY
+  queries=$((queries + q))
+done
+sleep 11
+after=$(idx_scans)
+echo "preset=$PRESET replicas=$REPLICAS requests=$REQUESTS concurrency=$CONCURRENCY: $ok ok, $failed failed in ${elapsed_ms} ms"
+echo "herdlab DB queries (all replicas): $queries"
+echo "PostgreSQL idx_scan on users during the burst: $((after - before))"
