@@ -26,6 +26,7 @@ record LabOptions(
         String postgresJdbc,
         String redisUrl,
         String keyPrefix,
+        String queryDelay,
         List<String> launcher,
         List<String> replicaJvmOptions,
         Path artilleryDir,
@@ -46,6 +47,8 @@ record LabOptions(
               --redis=redis://127.0.0.1:6379                         use this Redis (default: embedded)
               --key-prefix=herdlab-lab:   Redis key prefix of the replicas (flushed before each experiment)
               --users=10000               users seeded and warmed
+              --query-delay=50ms          the replicas' simulated query cost (herd.db.query-delay; default: the
+                                          service's 50ms); longer makes the herd visible with a slow client
               --jar=target/herdlab.jar    the jar replicas run (or --classpath=... to run io.herdlab.HerdlabApplication)
               --replica-jvm=-Xmx512m,-XX:+UseSerialGC   JVM options of each replica
               --artillery=artillery       folder with package.json and scenarios/herd.yml
@@ -92,7 +95,8 @@ record LabOptions(
         }
         LabOptions options = new LabOptions(profile, List.copyOf(experiments), replicas, spread,
                 Double.parseDouble(o.get("zipf-s", "1.0")), o.integer("users", 10_000),
-                o.nullable("postgres"), o.nullable("redis"), o.get("key-prefix", "herdlab-lab:"), launcher,
+                o.nullable("postgres"), o.nullable("redis"), o.get("key-prefix", "herdlab-lab:"),
+                o.nullable("query-delay"), launcher,
                 o.list("replica-jvm", List.of("-Xmx512m", "-XX:+UseSerialGC")),
                 Path.of(o.get("artillery", "artillery")).toAbsolutePath(),
                 Path.of(o.get("out", "reports")).toAbsolutePath());

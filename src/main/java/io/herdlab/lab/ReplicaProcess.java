@@ -55,6 +55,9 @@ final class ReplicaProcess implements AutoCloseable {
                 "--spring.r2dbc.url=" + backends.r2dbcUrl(),
                 "--spring.r2dbc.username=postgres",
                 "--spring.data.redis.url=" + backends.redisUrl()));
+        if (options.queryDelay() != null) {
+            command.add("--herd.db.query-delay=" + options.queryDelay());
+        }
         Path log = logDir.resolve(id + ".log");
         try {
             Process process = new ProcessBuilder(command)

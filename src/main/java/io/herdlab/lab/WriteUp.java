@@ -52,6 +52,9 @@ final class WriteUp {
         c.append(" --dist=").append(String.join(",",
                 options.experiments().stream().map(Experiment::distribution).distinct().toList()));
         c.append(" --replicas=").append(options.replicas());
+        if (options.queryDelay() != null) {
+            c.append(" --query-delay=").append(options.queryDelay());
+        }
         if (!options.spread().equals("connection")) {
             c.append(" --spread=").append(options.spread());
         }
@@ -64,13 +67,14 @@ final class WriteUp {
                 before Artillery's warm phase ends; then Artillery's spike phase (`artillery/scenarios/herd.yml`%s). \
                 %d replicas as separate JVMs share one PostgreSQL and one Redis; Artillery spreads its virtual users \
                 over them at random per %s, as a Kubernetes Service does. Each replica has an R2DBC pool of 10 and a \
-                simulated query cost of 50 ms (pg_sleep inside the SELECT, so the connection is held). Zipf exponent \
+                simulated query cost of %s (pg_sleep inside the SELECT, so the connection is held). Zipf exponent \
                 for the hot-key runs: %.2f. Everything (replicas, PostgreSQL, Redis, Artillery, this lab) shares one \
                 machine with %d cores, so the client and the servers compete for CPU: the figures are this machine's, \
                 and the comparison between presets is the point, not the absolute numbers.""",
                 options.profile().id(), options.users(),
                 options.profile().artilleryEnvironment.isEmpty() ? "" : ", environment `" + options.profile().artilleryEnvironment + "`",
-                options.replicas(), options.spread(), options.zipfExponent(), Runtime.getRuntime().availableProcessors());
+                options.replicas(), options.spread(), options.queryDelay() == null ? "50ms" : options.queryDelay(),
+                options.zipfExponent(), Runtime.getRuntime().availableProcessors());
     }
 
     String findings() {
@@ -106,15 +110,31 @@ final class WriteUp {
                 SELECTs, up to %d in one second, for %d distinct keys (mean %.2f queries per key, max %d; %d \
                 duplicates cluster-wide). The pools %s (acquired peak %d of %d) and up to %d requests in one \
                 replica waited for a connection; pg_stat_activity showed up to %d active connections. With at most \
-                %d connections × 20 queries/s each (50 ms per query) the cluster drains a few hundred misses a \
-                second, so the queue became latency: server P99 went from %s before the expiry to %s during \
-                (P95 %s), and Artillery saw P99 %s (max %s)%s.""",
+                %d connections, each held %d ms per query, the cluster drains at most %d misses a second (the \
+                shared CPU made it %d at best), so the queue became latency: server P99 went from %s before the \
+                expiry to %s during (P95 %s), and Artillery saw P99 %s (max %s)%s.""",
                 Report.percent(b.hitRatioBefore), Report.percent(b.hitRatioDuring), b.dbQueries, b.dbMaxPerSecond,
                 b.keysQueried, b.queriesPerKeyMean, b.queriesPerKeyMax, b.clusterDuplicates,
                 saturated ? "saturated" : "did not saturate", b.poolAcquiredPeak, b.poolMaxSize, b.poolPendingPeak,
-                b.pgActiveMax, b.poolMaxSize * options.replicas(), Report.ms(b.serverBefore[2]),
+                b.pgActiveMax, b.poolMaxSize * options.replicas(), queryDelayMs(),
+                b.poolMaxSize * options.replicas() * 1000L / Math.max(1, queryDelayMs()), b.dbMaxPerSecond,
+                Report.ms(b.serverBefore[2]),
                 Report.ms(b.serverDuring[2]), Report.ms(b.serverDuring[1]), Report.ms(b.clientDuring[2]),
                 Report.ms(b.clientMaxMs), b.errors == 0 ? ", with no errors" : ", with " + b.errors + " errors " + b.errorKinds);
+    }
+
+    /** The replicas' simulated query cost in ms: the service's 50 ms unless --query-delay says otherwise. */
+    private long queryDelayMs() {
+        String d = options.queryDelay();
+        if (d == null) {
+            return 50;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s)?").matcher(d.trim());
+        if (!m.matches()) {
+            return 50;
+        }
+        long n = Long.parseLong(m.group(1));
+        return "s".equals(m.group(2)) ? n * 1000 : n;
     }
 
     private static String fixStory(ExperimentResult b, ExperimentResult r) {
