@@ -94,5 +94,6 @@ done
 sleep 11
 after=$(idx_scans)
 echo "preset=$PRESET replicas=$REPLICAS requests=$REQUESTS concurrency=$CONCURRENCY: $ok ok, $failed failed in ${elapsed_ms} ms"
+[ "$failed" -eq 0 ] || { echo "status codes (000 = no response):"; sort <<<"$codes" | uniq -c; }
 echo "herdlab DB queries (all replicas): $queries"
 echo "PostgreSQL idx_scan on users during the burst: $((after - before))"

@@ -29,7 +29,7 @@ class CacheConfiguration {
         client.setOptions(ClientOptions.builder()
                 // fail fast while Redis is away instead of queueing commands for later
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
                 .build());
         return client;
     }

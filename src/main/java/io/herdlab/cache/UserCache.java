@@ -22,7 +22,11 @@ import reactor.core.publisher.Mono;
 public final class UserCache {
 
     private static final Logger log = LoggerFactory.getLogger(UserCache.class);
-    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Generous on purpose: a Redis that is down is noticed at once (commands are rejected while
+     * disconnected); this only bounds a Redis, or a replica, that is merely slow.
+     */
+    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(5);
 
     /** What a look-up found. {@code entry} is null for a miss or an error. */
     public record Lookup(CacheResult result, CacheEntry entry) {

@@ -7,6 +7,7 @@ import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache;
 import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.HerdMetrics;
+import io.lettuce.core.RedisConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -22,6 +23,8 @@ abstract class LeaseCoalescer implements Coalescer {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseCoalescer.class);
     static final Duration POLL = Duration.ofMillis(500);
+    /** Bounds a slow Redis; a Redis that is down rejects commands at once. */
+    static final Duration REDIS_TIMEOUT = Duration.ofSeconds(5);
 
     /** A lease held: the token the fenced fill checks, and the hash field for a Redisson lock. */
     record Lease(long id, String token, String field) {
@@ -78,11 +81,26 @@ abstract class LeaseCoalescer implements Coalescer {
                     return new Outcome(null, null);
                 }))
                 .onErrorResume(error -> {
-                    // Redis is away: nobody can coordinate, load directly (the DB guard still applies)
                     metrics.lease(mode, "error");
                     log.debug("lease on user {} unavailable: {}", id, error.toString());
-                    return fetch.get().map(entry -> new Outcome(null, entry));
+                    if (redisUnreachable(error)) {
+                        // nobody can coordinate: load directly (the DB guard still applies)
+                        return fetch.get().map(entry -> new Outcome(null, entry));
+                    }
+                    // slow, not gone: somebody may hold the lease, so wait as a follower
+                    return Mono.just(new Outcome(null, null));
                 });
+    }
+
+    /** Disconnected or refused, as opposed to merely slow (a timeout). */
+    private static boolean redisUnreachable(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof RedisConnectionException || e instanceof java.net.ConnectException
+                    || String.valueOf(e.getMessage()).contains("not connected")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Mono<CacheEntry> lead(Lease lease, Supplier<Mono<CacheEntry>> fetch) {
@@ -131,11 +149,12 @@ abstract class LeaseCoalescer implements Coalescer {
     private Mono<CacheEntry> awaitOnce(long id, Supplier<Mono<CacheEntry>> fetch, long waitingSince) {
         Mono<FillNotices.Notice> notice = notices.next(id);
         return cache.peek(id)
+                .onErrorResume(error -> Mono.empty()) // a slow read is "not yet": the wait is bounded anyway
                 .doOnNext(found -> notices.forget(id))
                 .switchIfEmpty(Mono.firstWithSignal(notice, Mono.delay(POLL).then(Mono.<FillNotices.Notice>empty()))
                         .flatMap(n -> n.failed()
                                 ? Mono.<CacheEntry>error(leaderFailed(id, n.failure()))
-                                : cache.peek(id))
+                                : cache.peek(id).onErrorResume(error -> Mono.empty()))
                         .switchIfEmpty(Mono.defer(() -> {
                             // a failure announced while this waiter was between two waits still counts
                             String failure = notices.failureSince(id, waitingSince);

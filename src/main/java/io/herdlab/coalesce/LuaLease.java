@@ -32,7 +32,7 @@ final class LuaLease extends LeaseCoalescer {
     Mono<Lease> tryAcquire(long id) {
         String token = UUID.randomUUID().toString();
         return redis.set(cache.leaseKey(id), token, SetArgs.Builder.nx().px(leaseTime.toMillis()))
-                .timeout(Duration.ofSeconds(2))
+                .timeout(REDIS_TIMEOUT)
                 .filter("OK"::equals)
                 .map(ok -> new Lease(id, token, null));
     }

@@ -30,7 +30,7 @@ final class RedissonLease extends LeaseCoalescer {
         long owner = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         return redisson.getLock(cache.leaseKey(id))
                 .tryLock(0, leaseTime.toMillis(), TimeUnit.MILLISECONDS, owner)
-                .timeout(Duration.ofSeconds(2))
+                .timeout(REDIS_TIMEOUT)
                 .filter(Boolean::booleanValue)
                 .map(locked -> new Lease(id, Long.toString(owner), redisson.getId() + ":" + owner));
     }
