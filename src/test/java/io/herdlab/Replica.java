@@ -9,6 +9,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -107,6 +108,18 @@ public final class Replica implements AutoCloseable {
     public Map<String, Object> adminPost(String action, Map<String, Object> body) {
         return admin().post().uri("/actuator/herd/" + action).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body).retrieve().bodyToMono(Map.class).block(Duration.ofSeconds(60));
+    }
+
+    /** GET /users/{id} on the traffic port, whatever its status. */
+    public ResponseEntity<String> getUser(long id) {
+        return client.get().uri("/users/" + id).exchangeToMono(r -> r.toEntity(String.class))
+                .block(Duration.ofSeconds(60));
+    }
+
+    /** One counter of the snapshot, e.g. {@code count("db", "queries")}. */
+    @SuppressWarnings("unchecked")
+    public long count(String section, String field) {
+        return ((Number) ((Map<String, Object>) snapshot().get(section)).get(field)).longValue();
     }
 
     /** GET /actuator/herd: the snapshot. */

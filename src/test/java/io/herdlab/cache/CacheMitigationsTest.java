@@ -1,6 +1,5 @@
 package io.herdlab.cache;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.http.ResponseEntity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,16 +30,6 @@ class CacheMitigationsTest {
     @AfterAll
     static void dropDatabase() {
         db.close();
-    }
-
-    static ResponseEntity<String> get(Replica replica, long id) {
-        return replica.client().get().uri("/users/" + id).exchangeToMono(r -> r.toEntity(String.class))
-                .block(Duration.ofSeconds(30));
-    }
-
-    @SuppressWarnings("unchecked")
-    static long count(Replica replica, String section, String field) {
-        return ((Number) ((Map<String, Object>) replica.snapshot().get(section)).get(field)).longValue();
     }
 
     @Test
@@ -73,24 +61,24 @@ class CacheMitigationsTest {
         try (Replica replica = Replica.start("swr", db, prefix, "--herd.mitigation.preset=full",
                 "--herd.cache.ttl=2s", "--herd.mitigation.jitter-max=0s", "--herd.db.query-delay=300ms")) {
             RedisCommands<String, String> redis = replica.bean(StatefulRedisConnection.class).sync();
-            assertThat(get(replica, 3).getStatusCode().value()).isEqualTo(200);
+            assertThat(replica.getUser(3).getStatusCode().value()).isEqualTo(200);
             assertThat(redis.pttl(prefix + "user:3")).as("kept 30 s past the soft expiry").isGreaterThan(29_000);
             Thread.sleep(2_200);
             replica.adminPost("reset", Map.of());
 
             long start = System.nanoTime();
             for (int i = 0; i < 5; i++) {
-                assertThat(get(replica, 3).getBody()).contains("\"id\":3");
+                assertThat(replica.getUser(3).getBody()).contains("\"id\":3");
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(millis).as("stale answers did not wait for the 300 ms load").isLessThan(300);
-            assertThat(count(replica, "cache", "stale")).isEqualTo(5);
-            assertThat(count(replica, "cache", "staleRefreshes")).isEqualTo(1);
+            assertThat(replica.count("cache", "stale")).isEqualTo(5);
+            assertThat(replica.count("cache", "staleRefreshes")).isEqualTo(1);
 
             Thread.sleep(700);
-            assertThat(count(replica, "db", "queries")).as("one refresh for five stale reads").isEqualTo(1);
-            get(replica, 3);
-            assertThat(count(replica, "cache", "hits")).as("fresh again after the refresh").isEqualTo(1);
+            assertThat(replica.count("db", "queries")).as("one refresh for five stale reads").isEqualTo(1);
+            replica.getUser(3);
+            assertThat(replica.count("cache", "hits")).as("fresh again after the refresh").isEqualTo(1);
             replica.adminPost("flush", Map.of());
         }
     }
@@ -102,25 +90,25 @@ class CacheMitigationsTest {
         try (Replica replica = Replica.start("xfetch", db, prefix, "--herd.mitigation.preset=local",
                 "--herd.mitigation.early-refresh=true", "--herd.mitigation.beta=100000",
                 "--herd.mitigation.jitter-max=0s", "--herd.db.query-delay=20ms")) {
-            get(replica, 4);
+            replica.getUser(4);
             replica.adminPost("reset", Map.of());
             for (int i = 0; i < 5; i++) {
-                assertThat(get(replica, 4).getStatusCode().value()).isEqualTo(200);
+                assertThat(replica.getUser(4).getStatusCode().value()).isEqualTo(200);
                 Thread.sleep(200);
             }
-            assertThat(count(replica, "cache", "hits")).isEqualTo(5);
-            assertThat(count(replica, "cache", "earlyRefreshes")).isPositive();
-            assertThat(count(replica, "db", "queries")).isEqualTo(count(replica, "cache", "earlyRefreshes"));
+            assertThat(replica.count("cache", "hits")).isEqualTo(5);
+            assertThat(replica.count("cache", "earlyRefreshes")).isPositive();
+            assertThat(replica.count("db", "queries")).isEqualTo(replica.count("cache", "earlyRefreshes"));
             replica.adminPost("flush", Map.of());
         }
         try (Replica calm = Replica.start("xfetch-calm", db, prefix, "--herd.mitigation.preset=local",
                 "--herd.mitigation.early-refresh=true", "--herd.db.query-delay=20ms")) {
-            get(calm, 5);
+            calm.getUser(5);
             calm.adminPost("reset", Map.of());
             for (int i = 0; i < 20; i++) {
-                get(calm, 5);
+                calm.getUser(5);
             }
-            assertThat(count(calm, "cache", "earlyRefreshes")).as("β=1: nowhere near expiry, no refresh").isZero();
+            assertThat(calm.count("cache", "earlyRefreshes")).as("β=1: nowhere near expiry, no refresh").isZero();
             calm.adminPost("flush", Map.of());
         }
     }
@@ -131,17 +119,17 @@ class CacheMitigationsTest {
         try (Replica replica = Replica.start("negative", db, prefix, "--herd.mitigation.preset=full")) {
             RedisCommands<String, String> redis = replica.bean(StatefulRedisConnection.class).sync();
             for (int i = 0; i < 5; i++) {
-                assertThat(get(replica, 777_777).getStatusCode().value()).isEqualTo(404);
+                assertThat(replica.getUser(777_777).getStatusCode().value()).isEqualTo(404);
             }
-            assertThat(count(replica, "db", "queries")).isEqualTo(1);
-            assertThat(count(replica, "cache", "negative")).isEqualTo(4);
+            assertThat(replica.count("db", "queries")).isEqualTo(1);
+            assertThat(replica.count("cache", "negative")).isEqualTo(4);
             assertThat(redis.pttl(prefix + "user:777777")).isBetween(1L, 10_000L);
             replica.adminPost("flush", Map.of());
         }
         try (Replica baseline = Replica.start("no-negative", db, prefix, "--herd.mitigation.preset=baseline")) {
-            get(baseline, 777_778);
-            get(baseline, 777_778);
-            assertThat(count(baseline, "db", "queries")).as("baseline caches no negatives").isEqualTo(2);
+            baseline.getUser(777_778);
+            baseline.getUser(777_778);
+            assertThat(baseline.count("db", "queries")).as("baseline caches no negatives").isEqualTo(2);
         }
     }
 }

@@ -30,16 +30,6 @@ class GuardTest {
         db.close();
     }
 
-    static ResponseEntity<String> get(Replica replica, long id) {
-        return replica.client().get().uri("/users/" + id).exchangeToMono(r -> r.toEntity(String.class))
-                .block(Duration.ofSeconds(30));
-    }
-
-    @SuppressWarnings("unchecked")
-    static long count(Replica replica, String section, String field) {
-        return ((Number) ((Map<String, Object>) replica.snapshot().get(section)).get(field)).longValue();
-    }
-
     @Test
     void withRedisDownRequestsAreAnsweredFromPostgresAndRecoverWhenItReturns() throws Exception {
         int port;
@@ -52,26 +42,26 @@ class GuardTest {
         try (Replica replica = Replica.start("redis-down", db.r2dbcUrl(), "redis://127.0.0.1:" + port,
                 "guard:", "--herd.mitigation.preset=full", "--herd.db.query-delay=10ms")) {
             replica.adminPost("seed", Map.of("users", 100));
-            assertThat(get(replica, 1).getStatusCode().value()).isEqualTo(200);
-            assertThat(get(replica, 1).getStatusCode().value()).isEqualTo(200);
-            assertThat(count(replica, "cache", "hits")).isEqualTo(1);
+            assertThat(replica.getUser(1).getStatusCode().value()).isEqualTo(200);
+            assertThat(replica.getUser(1).getStatusCode().value()).isEqualTo(200);
+            assertThat(replica.count("cache", "hits")).isEqualTo(1);
 
             redis.stop();
             replica.adminPost("reset", Map.of());
             for (long id = 1; id <= 20; id++) {
-                ResponseEntity<String> response = get(replica, id);
+                ResponseEntity<String> response = replica.getUser(id);
                 assertThat(response.getStatusCode().value()).as("user %d with Redis down", id).isEqualTo(200);
                 assertThat(response.getBody()).contains("\"id\":" + id);
             }
-            assertThat(count(replica, "cache", "errors")).isEqualTo(20);
-            assertThat(count(replica, "db", "queries")).isEqualTo(20);
+            assertThat(replica.count("cache", "errors")).isEqualTo(20);
+            assertThat(replica.count("db", "queries")).isEqualTo(20);
 
             redis.start();
             long hits = 0;
             for (int i = 0; i < 60 && hits == 0; i++) {
                 Thread.sleep(500);
-                get(replica, 2);
-                hits = count(replica, "cache", "hits");
+                replica.getUser(2);
+                hits = replica.count("cache", "hits");
             }
             assertThat(hits).as("cache hits again once Redis is back").isPositive();
         }
@@ -88,7 +78,7 @@ class GuardTest {
                 "--spring.r2dbc.pool.max-acquire-time=2s")) {
             String last = null;
             for (long id = 1; id <= 30; id++) {
-                ResponseEntity<String> response = get(replica, id);
+                ResponseEntity<String> response = replica.getUser(id);
                 assertThat(response.getStatusCode().value()).isEqualTo(503);
                 assertThat(response.getHeaders().getFirst("Retry-After")).isNotNull();
                 last = response.getBody();

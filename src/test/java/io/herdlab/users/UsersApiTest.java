@@ -62,9 +62,8 @@ class UsersApiTest {
                 .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(30));
     }
 
-    @SuppressWarnings("unchecked")
     static long count(String section, String field) {
-        return ((Number) ((Map<String, Object>) replica.snapshot().get(section)).get(field)).longValue();
+        return replica.count(section, field);
     }
 
     @Test
