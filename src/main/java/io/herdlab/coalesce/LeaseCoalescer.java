@@ -169,9 +169,11 @@ abstract class LeaseCoalescer implements Coalescer {
 
     /** The holder vanished (its lease expired with no fill): whoever gets the lease now loads. */
     private Mono<CacheEntry> takeOver(long id, Supplier<Mono<CacheEntry>> fetch) {
-        return tryAcquire(id).flatMap(lease -> {
-            metrics.lease(mode, "acquired");
-            return lead(lease, fetch);
-        });
+        return tryAcquire(id)
+                .onErrorResume(error -> Mono.empty()) // could not ask: keep waiting, the wait is bounded
+                .flatMap(lease -> {
+                    metrics.lease(mode, "acquired");
+                    return lead(lease, fetch);
+                });
     }
 }
