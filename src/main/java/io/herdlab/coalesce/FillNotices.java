@@ -90,11 +90,6 @@ final class FillNotices implements AutoCloseable {
         return failure != null && failure.atNanos() - sinceNanos >= 0 ? failure.message() : null;
     }
 
-    /** Keys with waiters registered right now. */
-    int waiting() {
-        return waiters.size();
-    }
-
     @Override
     public void close() {
         subscription.dispose();

@@ -59,11 +59,6 @@ public final class DbGuard {
                         ex -> new UnavailableException("too many database loads in flight", Duration.ofSeconds(1), ex));
     }
 
-    /** Whether a load would be let through right now. */
-    public boolean open() {
-        return breaker != null && breaker.getState() == CircuitBreaker.State.OPEN;
-    }
-
     /** 0 closed, 1 open, 2 half-open, -1 disabled (Prometheus {@code herd_breaker_state}). */
     public double stateCode() {
         if (breaker == null) {
