@@ -125,13 +125,12 @@ public final class UserCache {
 
     /**
      * Writes the entry only while {@code leaseKey} still holds {@code token} (fencing), then
-     * releases the lease and announces the fill. Emits true when written, false when the lease
-     * was lost (expired, or deleted by a write) and the value was dropped.
+     * releases the lease and announces the fill. Emits what happened to the value.
      *
      * @param tokenField null for a string lease (the key's value is the token); for a Redisson
      *                   lock, the hash field that marks the holder
      */
-    public Mono<Boolean> fillFenced(long id, CacheEntry loaded, String token, String tokenField) {
+    public Mono<FencedFill> fillFenced(long id, CacheEntry loaded, String token, String tokenField) {
         CacheEntry stamped = stamp(loaded);
         String value = stamped == null ? "" : stamped.encode();
         long hard = stamped == null ? 0 : hardExpiry(stamped);
@@ -140,7 +139,7 @@ public final class UserCache {
                         tokenField == null ? "" : tokenField, value, Long.toString(hard), Long.toString(id))
                 .next()
                 .timeout(REDIS_TIMEOUT)
-                .map(written -> written == 1L);
+                .map(result -> result == 1L ? FencedFill.WRITTEN : result == 0L ? FencedFill.FENCED : FencedFill.LOST);
     }
 
     /** Announces that the lease holder for {@code id} failed, so waiters fail fast. */
@@ -179,4 +178,10 @@ public final class UserCache {
 
     public record IdAndEntry(long id, CacheEntry entry) {
     }
+
+    /**
+     * Outcome of a fenced fill: written; fenced (the lease is gone: it expired, or a write
+     * deleted it); lost (another holder has taken the lease over).
+     */
+    public enum FencedFill { WRITTEN, FENCED, LOST }
 }

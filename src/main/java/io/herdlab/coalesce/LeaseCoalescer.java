@@ -1,10 +1,12 @@
 package io.herdlab.coalesce;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache;
+import io.herdlab.cache.UserCache.FencedFill;
 import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.HerdMetrics;
 import io.lettuce.core.RedisConnectionException;
@@ -112,10 +114,10 @@ abstract class LeaseCoalescer implements Coalescer {
                 .flatMap(fresh -> release(lease).onErrorResume(e -> Mono.empty()).thenReturn(fresh))
                 .switchIfEmpty(Mono.defer(() -> fetch.get()
                         .flatMap(entry -> cache.fillFenced(id, entry, lease.token(), lease.field())
-                                .onErrorResume(error -> Mono.just(false))
-                                .map(written -> {
-                                    if (!written) {
-                                        metrics.lease(mode, "fenced");
+                                .onErrorResume(error -> Mono.just(FencedFill.FENCED))
+                                .map(fill -> {
+                                    if (fill != FencedFill.WRITTEN) {
+                                        metrics.lease(mode, fill.name().toLowerCase(Locale.ROOT));
                                     }
                                     return entry;
                                 }))
