@@ -37,8 +37,12 @@ public record HerdProperties(
         }
     }
 
-    /** @param queryDelay simulated query cost, slept inside the SELECT so the connection is held */
-    public record Db(@DefaultValue("50ms") Duration queryDelay) {
+    /**
+     * @param queryDelay  simulated query cost, slept inside the SELECT so the connection is held
+     * @param seedOnStart users 1..N to create at start-up (0: none); the embedded database gets
+     *                    10,000, so {@code make run} serves profiles straight away
+     */
+    public record Db(@DefaultValue("50ms") Duration queryDelay, @DefaultValue("0") int seedOnStart) {
     }
 
     /**

@@ -38,7 +38,10 @@ public final class EmbeddedServers implements AutoCloseable {
         try {
             if (withPostgres) {
                 progress.accept("Starting embedded PostgreSQL (no spring.r2dbc.url configured)");
+                // no JVM shutdown hooks of their own: the owner stops them after its clients
+                // (the service when its context closes, the lab when it ends or is interrupted)
                 postgres = EmbeddedPostgres.builder()
+                        .setRegisterShutdownHook(false)
                         .setServerConfig("max_connections", "200")
                         .start();
                 progress.accept("Embedded PostgreSQL listening on 127.0.0.1:" + postgres.getPort());
@@ -51,6 +54,7 @@ public final class EmbeddedServers implements AutoCloseable {
                         .bind("127.0.0.1")
                         .setting("save \"\"")
                         .setting("appendonly no")
+                        .onShutdownForceStop(false)
                         .build();
                 redis.start();
                 progress.accept("Embedded Redis listening on 127.0.0.1:" + redisPort);

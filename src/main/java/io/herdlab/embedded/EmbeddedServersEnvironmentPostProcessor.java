@@ -43,6 +43,9 @@ class EmbeddedServersEnvironmentPostProcessor implements EnvironmentPostProcesso
             props.put("spring.r2dbc.url", servers.r2dbcUrl());
             props.put("spring.r2dbc.username", "postgres");
             props.put("spring.r2dbc.password", "");
+            if (!environment.containsProperty("herd.db.seed-on-start")) {
+                props.put("herd.db.seed-on-start", 10_000);
+            }
         }
         if (servers.hasRedis()) {
             props.put("spring.data.redis.url", servers.redisUrl());
@@ -55,7 +58,6 @@ class EmbeddedServersEnvironmentPostProcessor implements EnvironmentPostProcesso
                 registry.registerDisposableBean("herdlabEmbeddedServers", servers::close);
             }
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(servers::close, "embedded-servers-stop"));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.herdlab.users;
 
+import java.time.Duration;
+
 import io.herdlab.HerdProperties;
 import io.herdlab.Mitigation;
 import io.herdlab.cache.UserCache;
@@ -9,6 +11,9 @@ import io.herdlab.metrics.HerdMetrics;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcProperties;
 import org.springframework.context.annotation.Bean;
@@ -19,11 +24,25 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class UsersConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(UsersConfiguration.class);
+
     /** Every pooled connection carries the replica id, so pg_stat_activity shows who holds it. */
     @Bean
     ConnectionFactoryOptionsBuilderCustomizer applicationName(HerdProperties herd) {
         return builder -> builder.option(io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider.APPLICATION_NAME,
                 herd.instanceId());
+    }
+
+    /** Seeds users 1..N once the schema exists, when {@code herd.db.seed-on-start} asks for it. */
+    @Bean
+    ApplicationRunner seedOnStart(UserService users, HerdProperties herd) {
+        return args -> {
+            int n = herd.db().seedOnStart();
+            if (n > 0) {
+                Long created = users.seed(n).block(Duration.ofMinutes(2));
+                log.info("Seeded users 1..{} ({} created)", n, created);
+            }
+        };
     }
 
     @Bean
