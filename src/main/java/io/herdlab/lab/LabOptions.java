@@ -27,6 +27,7 @@ record LabOptions(
         String redisUrl,
         String keyPrefix,
         String queryDelay,
+        List<String> replicaArgs,
         List<String> launcher,
         List<String> replicaJvmOptions,
         Path artilleryDir,
@@ -49,6 +50,8 @@ record LabOptions(
               --users=10000               users seeded and warmed
               --query-delay=50ms          the replicas' simulated query cost (herd.db.query-delay; default: the
                                           service's 50ms); longer makes the herd visible with a slow client
+              --replica-args=--a=b,--c=d  extra properties for every replica, e.g. --herd.mitigation.jitter-max=0s
+                                          to see the coalescers without jitter
               --jar=target/herdlab.jar    the jar replicas run (or --classpath=... to run io.herdlab.HerdlabApplication)
               --replica-jvm=-Xmx512m,-XX:+UseSerialGC   JVM options of each replica
               --artillery=artillery       folder with package.json and scenarios/herd.yml
@@ -96,7 +99,7 @@ record LabOptions(
         LabOptions options = new LabOptions(profile, List.copyOf(experiments), replicas, spread,
                 Double.parseDouble(o.get("zipf-s", "1.0")), o.integer("users", 10_000),
                 o.nullable("postgres"), o.nullable("redis"), o.get("key-prefix", "herdlab-lab:"),
-                o.nullable("query-delay"), launcher,
+                o.nullable("query-delay"), o.list("replica-args", List.of()), launcher,
                 o.list("replica-jvm", List.of("-Xmx512m", "-XX:+UseSerialGC")),
                 Path.of(o.get("artillery", "artillery")).toAbsolutePath(),
                 Path.of(o.get("out", "reports")).toAbsolutePath());

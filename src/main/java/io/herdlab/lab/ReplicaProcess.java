@@ -58,6 +58,7 @@ final class ReplicaProcess implements AutoCloseable {
         if (options.queryDelay() != null) {
             command.add("--herd.db.query-delay=" + options.queryDelay());
         }
+        command.addAll(options.replicaArgs());
         Path log = logDir.resolve(id + ".log");
         try {
             Process process = new ProcessBuilder(command)

@@ -55,6 +55,9 @@ final class WriteUp {
         if (options.queryDelay() != null) {
             c.append(" --query-delay=").append(options.queryDelay());
         }
+        if (!options.replicaArgs().isEmpty()) {
+            c.append(" --replica-args=").append(String.join(",", options.replicaArgs()));
+        }
         if (!options.spread().equals("connection")) {
             c.append(" --spread=").append(options.spread());
         }
@@ -74,7 +77,9 @@ final class WriteUp {
                 options.profile().id(), options.users(),
                 options.profile().artilleryEnvironment.isEmpty() ? "" : ", environment `" + options.profile().artilleryEnvironment + "`",
                 options.replicas(), options.spread(), options.queryDelay() == null ? "50ms" : options.queryDelay(),
-                options.zipfExponent(), Runtime.getRuntime().availableProcessors());
+                options.zipfExponent(), Runtime.getRuntime().availableProcessors())
+                + (options.replicaArgs().isEmpty() ? "" : " Replica overrides: `" + String.join(" ", options.replicaArgs())
+                        + "`.");
     }
 
     String findings() {
