@@ -23,7 +23,7 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DB=herdlab_burst_$$
 PREFIX="burst$$:"
 BASE_PORT=${BASE_PORT:-19080}
-JAR=target/herdlab.jar
+JAR=${JAR:-target/herdlab.jar}
 LOGS=$(mktemp -d)
 
 [ -f "$JAR" ] || { echo "build the jar first: make build" >&2; exit 1; }
@@ -45,7 +45,8 @@ for i in $(seq 0 $((REPLICAS - 1))); do
   java -jar "$JAR" --server.port=$((BASE_PORT + i)) --management.server.port=$((BASE_PORT + 100 + i)) \
     --herd.instance-id="$PRESET-$((i + 1))" --herd.mitigation.preset="$PRESET" \
     --herd.cache.key-prefix="$PREFIX" --spring.r2dbc.url="r2dbc:postgresql://$PGHOST:$PGPORT/$DB" \
-    --spring.data.redis.url="$REDIS_URL" >"$LOGS/replica-$i.log" 2>&1 &
+    --spring.data.redis.url="$REDIS_URL" --logging.level.io.herdlab.users.ProblemAdvice=DEBUG \
+    >"$LOGS/replica-$i.log" 2>&1 &
   pids+=($!)
   # replica 1 creates the schema: let it finish before the others start
   for _ in $(seq 1 120); do
@@ -94,6 +95,10 @@ done
 sleep 11
 after=$(idx_scans)
 echo "preset=$PRESET replicas=$REPLICAS requests=$REQUESTS concurrency=$CONCURRENCY: $ok ok, $failed failed in ${elapsed_ms} ms"
-[ "$failed" -eq 0 ] || { echo "status codes (000 = no response):"; sort <<<"$codes" | uniq -c; }
+if [ "$failed" -ne 0 ]; then
+  echo "status codes (000 = no response):"; sort <<<"$codes" | uniq -c
+  echo "why (from the replicas' logs):"
+  grep -ho '503: .*' "$LOGS"/replica-*.log | sed -E 's/[0-9]+ ms/N ms/; s/user [0-9]+/user N/' | sort | uniq -c | head -5
+fi
 echo "herdlab DB queries (all replicas): $queries"
 echo "PostgreSQL idx_scan on users during the burst: $((after - before))"

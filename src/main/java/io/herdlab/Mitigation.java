@@ -59,6 +59,12 @@ public record Mitigation(
 
     private static final Duration JITTER = Duration.ofMinutes(10);
 
+    /** A dead lease holder blocks its key for at most this long, then the lease expires. */
+    private static final Duration LEASE_TIME = Duration.ofSeconds(5);
+
+    /** Twice the lease time: a follower outlives one dead holder and can take its key over. */
+    private static final Duration WAIT_TIMEOUT = LEASE_TIME.multipliedBy(2);
+
     /** Database loads in flight per replica under {@code full}: a small queue on the pool of 10. */
     private static final int FULL_BULKHEAD = 50;
 
@@ -70,8 +76,8 @@ public record Mitigation(
             case LOCAL -> defaults(preset, JITTER, CoalescerKind.LOCAL);
             case REDISSON -> defaults(preset, JITTER, CoalescerKind.REDISSON);
             case LUA -> defaults(preset, JITTER, CoalescerKind.LUA);
-            case FULL -> new Mitigation(preset, JITTER, CoalescerKind.TIERED, Duration.ofSeconds(5),
-                    Duration.ofSeconds(5), true, Duration.ofSeconds(30), false, 1.0, Duration.ofSeconds(10),
+            case FULL -> new Mitigation(preset, JITTER, CoalescerKind.TIERED, WAIT_TIMEOUT,
+                    LEASE_TIME, true, Duration.ofSeconds(30), false, 1.0, Duration.ofSeconds(10),
                     true, FULL_BULKHEAD);
         };
         return new Mitigation(preset,
@@ -89,7 +95,7 @@ public record Mitigation(
     }
 
     private static Mitigation defaults(Preset preset, Duration jitter, CoalescerKind coalescer) {
-        return new Mitigation(preset, jitter, coalescer, Duration.ofSeconds(5), Duration.ofSeconds(5), false,
+        return new Mitigation(preset, jitter, coalescer, WAIT_TIMEOUT, LEASE_TIME, false,
                 Duration.ZERO, false, 1.0, Duration.ZERO, false, 0);
     }
 

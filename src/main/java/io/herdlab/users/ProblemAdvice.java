@@ -32,6 +32,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unavailable(UnavailableException ex) {
+        log.debug("503: {}", ex.getMessage());
         ResponseEntity<ProblemDetail> response = problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
                 ex.getMessage());
         long seconds = Math.max(1, ex.retryAfter().toSeconds());
