@@ -24,7 +24,7 @@ run: build ## Run the service (embedded PostgreSQL + Redis unless SPRING_R2DBC_U
 
 .PHONY: test
 test: ## Run all tests against the local PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379)
-	$(MVN) verify
+	mvn -B --no-transfer-progress verify
 
 ##@ Kubernetes
 
