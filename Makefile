@@ -96,7 +96,7 @@ LAB_ARGS ?=
 # given on the command line or in the environment, so PROFILE=quick keeps its own 2 replicas.
 LAB_REPLICAS = $(if $(filter command line environment,$(origin REPLICAS)),$(REPLICAS))
 # The lab is a plain Java program in the same jar (io.herdlab.lab.LabCommand), no Spring context.
-LAB_JAVA = java -Dloader.main=io.herdlab.lab.LabCommand -cp $(JAR) org.springframework.boot.loader.launch.PropertiesLauncher
+LAB_JAVA = java -jar $(JAR) lab
 
 .PHONY: lab-deps
 lab-deps: artillery/node_modules/.package-lock.json ## Install Artillery 2.0 from artillery/package-lock.json (npm ci, no browser download)
