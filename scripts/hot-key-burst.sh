@@ -5,10 +5,11 @@
 #
 # Starts REPLICAS herdlab processes from target/herdlab.jar (same PostgreSQL and Redis), seeds
 # 10,000 users, warms every key to expire in the same millisecond, waits for the expiry, fires
-# REQUESTS concurrent GETs of one user spread round-robin over the replicas (curl --parallel),
+# REQUESTS concurrent GETs of one user spread round-robin over the replicas (scripts/burst.mjs),
 # and prints herdlab's counters next to pg_stat_user_tables.idx_scan on users (one index scan per
 # user look-up). Uses PGHOST/PGPORT (default 127.0.0.1:5432, user postgres, trust) and
 # REDIS_URL (default redis://127.0.0.1:6379); creates and drops a database of its own.
+# REPLICA_ARGS adds properties to every replica, e.g. REPLICA_ARGS=--herd.db.query-delay=500ms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,7 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 DB=herdlab_burst_$$
 PREFIX="burst$$:"
 BASE_PORT=${BASE_PORT:-19080}
+REPLICA_ARGS=${REPLICA_ARGS:-}
 JAR=${JAR:-target/herdlab.jar}
 LOGS=$(mktemp -d)
 
@@ -45,7 +47,7 @@ for i in $(seq 0 $((REPLICAS - 1))); do
   java -jar "$JAR" --server.port=$((BASE_PORT + i)) --management.server.port=$((BASE_PORT + 100 + i)) \
     --herd.instance-id="$PRESET-$((i + 1))" --herd.mitigation.preset="$PRESET" \
     --herd.cache.key-prefix="$PREFIX" --spring.r2dbc.url="r2dbc:postgresql://$PGHOST:$PGPORT/$DB" \
-    --spring.data.redis.url="$REDIS_URL" --logging.level.io.herdlab.users.ProblemAdvice=DEBUG \
+    --spring.data.redis.url="$REDIS_URL" --logging.level.io.herdlab.users.ProblemAdvice=DEBUG $REPLICA_ARGS \
     >"$LOGS/replica-$i.log" 2>&1 &
   pids+=($!)
   # replica 1 creates the schema: let it finish before the others start
@@ -57,27 +59,28 @@ for i in $(seq 0 $((REPLICAS - 1))); do
 done
 echo "$REPLICAS replica(s) up, preset $PRESET"
 
+bases=$(for i in $(seq 0 $((REPLICAS - 1))); do printf 'http://127.0.0.1:%d,' $((BASE_PORT + i)); done)
+bases=${bases%,}
 admin seed '{"users":10000}' >/dev/null
-warm=$(admin warm '{"users":10000,"ttlSeconds":15,"aligned":true}')
+warm=$(admin warm '{"users":10000,"ttlSeconds":25,"aligned":true}')
 expires_at=$(sed -E 's/.*"expiresAtEpochMs":([0-9]+).*/\1/' <<<"$warm")
+if [ "${WARMUP:-1}" = 1 ]; then
+  # the same burst while every key is still cached: the replicas' JIT warms up, as it would be
+  # on a service that has been serving for a while (WARMUP=0 measures cold JVMs)
+  node scripts/burst.mjs "$bases" "/users/$HOT_ID" "$REQUESTS" "$CONCURRENCY" >/dev/null
+fi
 sleep 11   # idle backends flush their statistics within 10 s
 before=$(idx_scans)
 now_ms=$(date +%s%3N)
 sleep "$(awk -v ms=$((expires_at - now_ms + 500)) 'BEGIN { print (ms > 0 ? ms / 1000 : 0) }')"
-for i in $(seq 0 $((REPLICAS - 1))); do admin reset '{}' >/dev/null || true; done
+for i in $(seq 0 $((REPLICAS - 1))); do
+  curl -sf -XPOST -H 'Content-Type: application/json' \
+    "http://127.0.0.1:$((BASE_PORT + 100 + i))/actuator/herd/reset" -d '{}' >/dev/null
+done
 
-urls=$(mktemp)
-for n in $(seq 0 $((REQUESTS - 1))); do
-  echo "url = \"http://127.0.0.1:$((BASE_PORT + n % REPLICAS))/users/$HOT_ID\""
-  echo "output = \"/dev/null\""
-done >"$urls"
-start_ms=$(date +%s%3N)
-codes=$(curl -s --no-progress-meter --parallel --parallel-immediate --parallel-max "$CONCURRENCY" -K "$urls" -w '%{http_code}\n')
-elapsed_ms=$(( $(date +%s%3N) - start_ms ))
-rm -f "$urls"
-ok=$(grep -c '^200$' <<<"$codes" || true)
+result=$(node scripts/burst.mjs "$bases" "/users/$HOT_ID" "$REQUESTS" "$CONCURRENCY")
+ok=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["ok"])' <<<"$result")
 failed=$((REQUESTS - ok))
-
 queries=0
 for i in $(seq 0 $((REPLICAS - 1))); do
   snap=$(curl -sf "http://127.0.0.1:$((BASE_PORT + 100 + i))/actuator/herd")
@@ -94,9 +97,9 @@ PY
 done
 sleep 11
 after=$(idx_scans)
-echo "preset=$PRESET replicas=$REPLICAS requests=$REQUESTS concurrency=$CONCURRENCY: $ok ok, $failed failed in ${elapsed_ms} ms"
+echo "preset=$PRESET replicas=$REPLICAS requests=$REQUESTS concurrency=$CONCURRENCY: $ok ok, $failed failed"
+echo "client: $result"
 if [ "$failed" -ne 0 ]; then
-  echo "status codes (000 = no response):"; sort <<<"$codes" | uniq -c
   echo "why (from the replicas' logs):"
   grep -ho '503: .*' "$LOGS"/replica-*.log | sed -E 's/[0-9]+ ms/N ms/; s/user [0-9]+/user N/' | sort | uniq -c | head -5
 fi
