@@ -2,7 +2,11 @@ package io.herdlab.metrics;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,62 +21,73 @@ import io.micrometer.core.instrument.Timer;
  */
 public final class HerdMetrics {
 
-    public enum CacheResult { HIT, MISS, STALE, NEGATIVE, ERROR }
+    public enum CacheResult {
+        HIT, MISS, STALE, NEGATIVE, ERROR;
+
+        final String id = name().toLowerCase(Locale.ROOT);
+        final String snapshotKey = "cache." + id;
+    }
 
     private final MeterRegistry registry;
     private final KeyQueryCounts keyQueries;
     private final LatencyHistogram latency;
-    private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
+    /** Resettable counts for the snapshot, by snapshot key (summed over tags such as mode). */
+    private final Map<String, LongAdder> sinceReset = new ConcurrentHashMap<>();
+    /** Micrometer counters by name and tags, so each tag combination keeps its own series. */
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    // the per-request meters, looked up once
+    private final EnumMap<CacheResult, Counter> cacheCounters = new EnumMap<>(CacheResult.class);
+    private final Counter dbQueries;
+    private final Counter dbDuplicates;
+    private final Timer dbQueryTimer;
 
     public HerdMetrics(MeterRegistry registry, Duration duplicateWindow, Clock clock) {
         this.registry = registry;
         this.keyQueries = new KeyQueryCounts(duplicateWindow);
         this.latency = new LatencyHistogram(clock);
+        for (CacheResult result : CacheResult.values()) {
+            cacheCounters.put(result, registry.counter("herd.cache.requests", "result", result.id));
+        }
+        this.dbQueries = registry.counter("herd.db.queries");
+        this.dbDuplicates = registry.counter("herd.db.duplicate.queries");
+        this.dbQueryTimer = registry.timer("herd.db.query");
     }
 
-    /** A Micrometer counter and a resettable count under one key. */
-    private static final class Tally {
-        final Counter counter;
-        final LongAdder sinceReset = new LongAdder();
-
-        Tally(Counter counter) {
-            this.counter = counter;
-        }
-
-        void increment() {
-            counter.increment();
-            sinceReset.increment();
-        }
+    private void increment(String snapshotKey, Counter counter) {
+        counter.increment();
+        sinceReset.computeIfAbsent(snapshotKey, k -> new LongAdder()).increment();
     }
 
-    private Tally tally(String snapshotKey, String meter, String... tags) {
-        return tallies.computeIfAbsent(snapshotKey, k -> new Tally(registry.counter(meter, tags)));
+    private void increment(String snapshotKey, String meter, String... tags) {
+        List<String> id = new ArrayList<>(tags.length + 1);
+        id.add(meter);
+        id.addAll(List.of(tags));
+        increment(snapshotKey, counters.computeIfAbsent(id, k -> registry.counter(meter, tags)));
     }
 
     private long count(String snapshotKey) {
-        Tally tally = tallies.get(snapshotKey);
-        return tally == null ? 0 : tally.sinceReset.sum();
+        LongAdder count = sinceReset.get(snapshotKey);
+        return count == null ? 0 : count.sum();
     }
 
     public void cache(CacheResult result) {
-        String name = result.name().toLowerCase();
-        tally("cache." + name, "herd.cache.requests", "result", name).increment();
+        increment(result.snapshotKey, cacheCounters.get(result));
     }
 
     /** One user SELECT about to be sent to PostgreSQL. */
     public void dbQuery(long id) {
-        tally("db.queries", "herd.db.queries").increment();
+        increment("db.queries", dbQueries);
         if (keyQueries.record(id, System.nanoTime())) {
-            tally("db.duplicates", "herd.db.duplicate.queries").increment();
+            increment("db.duplicates", dbDuplicates);
         }
     }
 
     public Timer dbQueryTimer() {
-        return registry.timer("herd.db.query");
+        return dbQueryTimer;
     }
 
     public void coalesceRole(String mode, String role) {
-        tally("coalesce." + role, "herd.coalesce", "mode", mode, "role", role).increment();
+        increment("coalesce." + role, "herd.coalesce", "mode", mode, "role", role);
     }
 
     public void coalesceWait(String mode, Duration waited) {
@@ -80,15 +95,15 @@ public final class HerdMetrics {
     }
 
     public void coalesceTimeout(String mode) {
-        tally("coalesce.timeouts", "herd.coalesce.timeouts", "mode", mode).increment();
+        increment("coalesce.timeouts", "herd.coalesce.timeouts", "mode", mode);
     }
 
     public void lease(String mode, String outcome) {
-        tally("lease." + outcome, "herd.lease", "mode", mode, "outcome", outcome).increment();
+        increment("lease." + outcome, "herd.lease", "mode", mode, "outcome", outcome);
     }
 
     public void refresh(String kind) {
-        tally("refresh." + kind, "herd.cache.refreshes", "kind", kind).increment();
+        increment("refresh." + kind, "herd.cache.refreshes", "kind", kind);
     }
 
     public void requestLatency(long millis) {
@@ -96,7 +111,7 @@ public final class HerdMetrics {
     }
 
     public void reset() {
-        tallies.values().forEach(t -> t.sinceReset.reset());
+        sinceReset.values().forEach(LongAdder::reset);
         keyQueries.reset();
         latency.reset();
     }

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.herdlab.HerdProperties;
 import io.herdlab.Mitigation;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.ConnectionFactory;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MeterRegistryCustomizer;
@@ -20,8 +21,7 @@ class MetricsConfiguration {
 
     @Bean
     HerdMetrics herdMetrics(MeterRegistry registry, HerdProperties herd, Clock clock, Mitigation mitigation) {
-        registry.gauge("herd.mitigation.info",
-                io.micrometer.core.instrument.Tags.of("preset", mitigation.preset().id()), 1);
+        Gauge.builder("herd.mitigation.info", () -> 1).tag("preset", mitigation.preset().id()).register(registry);
         return new HerdMetrics(registry, herd.metrics().duplicateWindow(), clock);
     }
 

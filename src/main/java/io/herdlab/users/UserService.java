@@ -112,17 +112,16 @@ public final class UserService {
             metrics.dbQuery(id);
             return repository.find(id)
                     .map(user -> CacheEntry.found(json.writeValueAsString(user), elapsedMillis(start)))
-                    .defaultIfEmpty(CacheEntry.notFound(0))
-                    .map(entry -> entry.exists() ? entry : CacheEntry.notFound(elapsedMillis(start)))
+                    .switchIfEmpty(Mono.fromSupplier(() -> CacheEntry.notFound(elapsedMillis(start))))
                     .doFinally(signal -> metrics.dbQueryTimer().record(Duration.ofNanos(System.nanoTime() - start)));
         }).transform(guard::protect).onErrorMap(error -> !(error instanceof UnavailableException),
-                error -> new UnavailableException("the database is unavailable: " + causeOf(error), RETRY_AFTER,
-                        error));
+                UserService::databaseUnavailable);
     }
 
-    /** The innermost message (the driver's own words), without the SQL Spring wraps around it. */
-    private static String causeOf(Throwable error) {
-        return NestedExceptionUtils.getMostSpecificCause(error).getMessage();
+    /** A database failure as a 503, in the driver's own words, without the SQL Spring wraps around it. */
+    private static UnavailableException databaseUnavailable(Throwable error) {
+        return new UnavailableException("the database is unavailable: "
+                + NestedExceptionUtils.getMostSpecificCause(error).getMessage(), RETRY_AFTER, error);
     }
 
     private static long elapsedMillis(long startNanos) {
@@ -132,8 +131,7 @@ public final class UserService {
     /** Updates the row, then drops the cached value and any lease on it. */
     Mono<String> update(long id, UserUpdate update) {
         return repository.update(id, update)
-                .onErrorMap(error -> new UnavailableException("the database is unavailable: " + causeOf(error),
-                        RETRY_AFTER, error))
+                .onErrorMap(UserService::databaseUnavailable)
                 .switchIfEmpty(Mono.error(() -> new UserNotFoundException(id)))
                 .flatMap(user -> cache.invalidate(id).onErrorResume(error -> Mono.empty())
                         .thenReturn(json.writeValueAsString(user)));

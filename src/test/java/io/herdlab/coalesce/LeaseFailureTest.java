@@ -122,11 +122,9 @@ class LeaseFailureTest {
                 assertThat(outcome.millis()).as("nothing waits past the bound").isLessThan(6_000 + 2_000);
             }
             // the first leader's lease expired at 1 s: its late fill was fenced off, or b took over
-            Map<String, Object> coalesceA = coalesce(a);
-            Map<String, Object> coalesceB = coalesce(b);
-            long fenced = ((Number) coalesceA.get("fenced")).longValue() + ((Number) coalesceA.get("leaseLost")).longValue()
-                    + ((Number) coalesceB.get("fenced")).longValue();
-            long takeovers = ((Number) coalesceB.get("leaseAcquired")).longValue();
+            long fenced = a.count("coalesce", "fenced") + a.count("coalesce", "leaseLost")
+                    + b.count("coalesce", "fenced");
+            long takeovers = b.count("coalesce", "leaseAcquired");
             assertThat(fenced + takeovers).as("a stale lease holder never writes unchecked").isPositive();
             assertThat(getAsync(b, 8).get().status()).isEqualTo(200);
         }
@@ -179,7 +177,7 @@ class LeaseFailureTest {
             assertThat(cached).as("the old row was not written back").satisfiesAnyOf(
                     value -> assertThat(value).isNull(),
                     value -> assertThat(value).contains("Updated " + preset));
-            assertThat(((Number) coalesce(replica).get("fenced")).longValue()).isEqualTo(1);
+            assertThat(replica.count("coalesce", "fenced")).isEqualTo(1);
             assertThat(getAsync(replica, id).get().body()).contains("Updated " + preset);
         }
     }
@@ -187,18 +185,12 @@ class LeaseFailureTest {
     /** Waits until the replicas count {@code n} followers: every one of them is waiting. */
     static void awaitFollowers(List<Replica> replicas, long n) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
-            long followers = replicas.stream().mapToLong(r -> ((Number) coalesce(r).get("followers")).longValue())
-                    .sum();
+            long followers = replicas.stream().mapToLong(r -> r.count("coalesce", "followers")).sum();
             if (followers >= n) {
                 return;
             }
             Thread.sleep(50);
         }
         throw new AssertionError("the followers never all arrived");
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> coalesce(Replica replica) {
-        return (Map<String, Object>) replica.snapshot().get("coalesce");
     }
 }

@@ -40,7 +40,6 @@ class MultiReplicaCoalescingTest {
     }
 
     /** Runs the scenario under a preset; returns the DB queries for the hot key, summed over replicas. */
-    @SuppressWarnings("unchecked")
     static long herd(String preset) throws InterruptedException {
         String prefix = TestDatabase.keyPrefix(MultiReplicaCoalescingTest.class);
         List<Replica> replicas = new ArrayList<>();
@@ -62,9 +61,7 @@ class MultiReplicaCoalescingTest {
             List<Integer> statuses = Burst.get(replicas, REQUESTS, i -> HOT_ID);
 
             assertThat(statuses).as("no failed request under " + preset).containsOnly(200);
-            long queries = replicas.stream()
-                    .mapToLong(r -> ((Number) ((Map<String, Object>) r.snapshot().get("db")).get("queries")).longValue())
-                    .sum();
+            long queries = replicas.stream().mapToLong(r -> r.count("db", "queries")).sum();
             for (Replica replica : replicas) {
                 if (replica.bean(Coalescer.class) instanceof LocalSingleFlight local) {
                     assertThat(local.inFlight()).as("single-flight map empty after the burst").isZero();
