@@ -44,6 +44,12 @@ class ReadThroughConfiguration {
         };
     }
 
+    /** The coalescer in use, on its own: tests look inside it after a burst. */
+    @Bean
+    Coalescer coalescer(Coalescers coalescers) {
+        return coalescers.coalescer();
+    }
+
     @Bean
     ReadThrough readThrough(UserCache cache, Coalescers coalescers, RowSource source, DbGuard guard,
             HerdMetrics metrics, Mitigation mitigation) {
