@@ -1,7 +1,7 @@
 package io.herdlab.lease;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -69,16 +69,19 @@ abstract class LeaseCoalescer implements Coalescer {
                 return direct(id, load);
             }
             long start = System.nanoTime();
-            AtomicBoolean followed = new AtomicBoolean();
-            return Mono.defer(() -> round(id, load, followed))
+            Caller caller = new Caller();
+            Notices.Registration registration = notices.register(id);
+            return Mono.defer(() -> round(id, load, registration, caller))
                     .repeatWhenEmpty(Integer.MAX_VALUE, rounds -> rounds)
+                    .doOnCancel(() -> caller.left = true)
+                    .doFinally(signal -> registration.close())
                     .timeout(waitTimeout, Mono.error(() -> {
                         events.followerTimedOut(scope);
                         return new UnavailableException("timed out after " + waitTimeout.toMillis()
                                 + " ms waiting for the lease holder to load user " + id, Duration.ofSeconds(1));
                     }))
                     .doOnSuccess(entry -> {
-                        if (followed.get()) {
+                        if (caller.followed) {
                             events.followerWaited(scope, Duration.ofNanos(System.nanoTime() - start));
                         }
                     });
@@ -90,9 +93,16 @@ abstract class LeaseCoalescer implements Coalescer {
         return Mono.defer(() -> redisReachable.getAsBoolean()
                 ? detached(tryAcquire(id).flatMap(lease -> {
                     events.lease(scope, "acquired");
-                    return lead(lease, load);
+                    return lead(lease, load, new Caller());
                 })).then().onErrorResume(error -> Mono.empty())
                 : Mono.empty());
+    }
+
+    /** One caller's wait, across its rounds. */
+    private static final class Caller {
+        volatile boolean followed;
+        /** The caller went away (cancelled); a load it leads goes on, detached. */
+        volatile boolean left;
     }
 
     /** What asking for the lease gave: the leader's result, busy, or Redis out of reach. */
@@ -102,16 +112,22 @@ abstract class LeaseCoalescer implements Coalescer {
     }
 
     /**
-     * One round: register for notices, ask for the lease, and either lead (detached: the caller
-     * may go away, the load goes on) or wait for one notice or the poll. Empty means "ask again".
+     * One round: ask for the lease (registered for the key's notices beforehand), and either
+     * lead (detached: the caller may go away, the load goes on) or wait for one notice or the
+     * poll. Empty means "ask again".
      */
-    private Mono<CacheEntry> round(long id, Supplier<Mono<CacheEntry>> load, AtomicBoolean followed) {
-        Notices.Registration registration = notices.register(id);
+    private Mono<CacheEntry> round(long id, Supplier<Mono<CacheEntry>> load, Notices.Registration registration,
+            Caller caller) {
+        // a notice that came between two waits answers this caller before it asks for the lease
+        Notices.Notice pending = registration.pending();
+        if (pending != null && pending.kind() != Notices.Kind.RELEASED) {
+            return answer(id, pending);
+        }
         return detached(tryAcquire(id)
                 .flatMap(lease -> {
                     events.lease(scope, "acquired");
                     events.role(scope, "leader");
-                    return lead(lease, load).map(entry -> new Attempt(entry, false));
+                    return lead(lease, load, caller).map(entry -> new Attempt(entry, false));
                 })
                 .switchIfEmpty(Mono.fromSupplier(() -> {
                     events.lease(scope, "busy");
@@ -121,7 +137,8 @@ abstract class LeaseCoalescer implements Coalescer {
                     events.lease(scope, "error");
                     log.debug("lease on user {} unavailable: {}", id, error.getCause().toString());
                     // slow, not gone: somebody may hold the lease, so wait as a follower
-                    return Mono.just(redisReachable.getAsBoolean() ? Attempt.BUSY : Attempt.UNREACHABLE);
+                    return Mono.just(redisReachable.getAsBoolean() && !disconnected(error)
+                            ? Attempt.BUSY : Attempt.UNREACHABLE);
                 }))
                 .flatMap(attempt -> {
                     if (attempt.entry() != null) {
@@ -130,12 +147,23 @@ abstract class LeaseCoalescer implements Coalescer {
                     if (!attempt.busy()) {
                         return direct(id, load);
                     }
-                    if (followed.compareAndSet(false, true)) {
+                    if (!caller.followed) {
+                        caller.followed = true;
                         events.role(scope, "follower");
                     }
                     return await(id, registration);
-                })
-                .doFinally(signal -> registration.close());
+                });
+    }
+
+    /** The lease client has no connection (refused, reset, not yet reconnected), as opposed to slow. */
+    private static boolean disconnected(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            String name = e.getClass().getSimpleName();
+            if (name.equals("RedisConnectionException") || e instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Nobody can coordinate (Redis is out of reach): load directly; the database guard still applies. */
@@ -146,20 +174,27 @@ abstract class LeaseCoalescer implements Coalescer {
 
     /** Waits for the key's next notice or the poll; empty means "ask for the lease again". */
     private Mono<CacheEntry> await(long id, Notices.Registration registration) {
-        return Mono.firstWithSignal(registration.next(), Mono.delay(POLL).then(Mono.<Notices.Notice>empty()))
-                .flatMap(notice -> switch (notice.kind()) {
-                    case FILLED -> peek(id).doOnNext(entry -> events.wokeUp(scope,
-                            Duration.ofMillis(Math.max(0, cache.now() - notice.epochMs()))));
-                    case ABSENT -> {
-                        events.wokeUp(scope, Duration.ofMillis(Math.max(0, cache.now() - notice.epochMs())));
-                        yield Mono.just(CacheEntry.notFound(0));
-                    }
-                    case FAILED -> Mono.error(new UnavailableException("the database load of user " + id
-                            + " failed on the replica holding its lease", Duration.ofSeconds(1)));
-                    case RELEASED -> Mono.empty();
-                })
-                // the poll: a fill whose notice went missing is in the cache
+        // polls spread over ±20 %, so a crowd of followers does not ask Redis in step
+        Duration poll = POLL.plusMillis(ThreadLocalRandom.current().nextLong(-POLL.toMillis() / 5, POLL.toMillis() / 5));
+        return Mono.firstWithSignal(registration.next(), Mono.delay(poll).then(Mono.<Notices.Notice>empty()))
+                .flatMap(notice -> answer(id, notice))
+                // the poll, or a released lease: a fill whose notice went missing is in the cache
                 .switchIfEmpty(Mono.defer(() -> peek(id)));
+    }
+
+    /** What a notice means for a follower; empty means "ask for the lease again". */
+    private Mono<CacheEntry> answer(long id, Notices.Notice notice) {
+        Duration sinceFill = Duration.ofMillis(Math.max(0, cache.now() - notice.epochMs()));
+        return switch (notice.kind()) {
+            case FILLED -> peek(id).doOnNext(entry -> events.wokeUp(scope, sinceFill));
+            case ABSENT -> {
+                events.wokeUp(scope, sinceFill);
+                yield Mono.just(CacheEntry.notFound(0));
+            }
+            case FAILED -> Mono.error(new UnavailableException("the database load of user " + id
+                    + " failed on the replica holding its lease", Duration.ofSeconds(1)));
+            case RELEASED -> Mono.empty();
+        };
     }
 
     /** The cached entry, or empty (not there yet, or Redis slow: the wait is bounded anyway). */
@@ -168,25 +203,24 @@ abstract class LeaseCoalescer implements Coalescer {
     }
 
     /**
-     * The holder's work, detached from whoever asked: re-check the cache, load with the lease
-     * renewed, fill fenced. Emits the loaded (or found) entry, or the load's error after
+     * The holder's work (run detached from whoever asked, see {@link #round}): re-check the
+     * cache, load with the lease renewed, fill fenced. Emits the loaded (or found) entry, or the load's error after
      * telling the followers.
      */
-    private Mono<CacheEntry> lead(Lease lease, Supplier<Mono<CacheEntry>> load) {
+    private Mono<CacheEntry> lead(Lease lease, Supplier<Mono<CacheEntry>> load, Caller caller) {
         long id = lease.id();
         Disposable renewals = renewWhileLoading(lease);
-        Mono<CacheEntry> work = peek(id)
+        return peek(id)
                 .filter(cache::fresh)
                 .flatMap(fresh -> release(lease).onErrorResume(error -> Mono.empty()).thenReturn(fresh))
                 .switchIfEmpty(Mono.defer(() -> load.get().flatMap(entry -> fill(lease, entry))))
                 .onErrorResume(error -> giveUp(lease, error).then(Mono.error(error)))
-                .doFinally(signal -> renewals.dispose());
-        AtomicBoolean callerLeft = new AtomicBoolean();
-        return detached(work.doFinally(signal -> {
-            if (callerLeft.get()) {
-                events.lease(scope, "released-on-cancel");
-            }
-        })).doOnCancel(() -> callerLeft.set(true));
+                .doFinally(signal -> {
+                    renewals.dispose();
+                    if (caller.left) {
+                        events.lease(scope, "released-on-cancel");
+                    }
+                });
     }
 
     private Mono<CacheEntry> fill(Lease lease, CacheEntry entry) {

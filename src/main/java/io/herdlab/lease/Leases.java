@@ -98,10 +98,10 @@ public final class Leases implements AutoCloseable {
                 .setConnectionMinimumIdleSize(4)
                 .setConnectionPoolSize(32);
         if (uri.getUsername() != null) {
-            server.setUsername(uri.getUsername());
+            config.setUsername(uri.getUsername());
         }
         if (uri.getPassword() != null && uri.getPassword().length > 0) {
-            server.setPassword(new String(uri.getPassword()));
+            config.setPassword(new String(uri.getPassword()));
         }
         if (uri.getClientName() != null) {
             server.setClientName(uri.getClientName());

@@ -43,26 +43,61 @@ final class Notices implements AutoCloseable {
     record Notice(Kind kind, long id, long epochMs) {
     }
 
-    /** The next notice for one key, shared by every caller here that waits on that key. */
+    /** One notice to come for a key: completed once, then replaced by the next slot. */
+    private static final class Slot {
+        final Sinks.One<Notice> sink = Sinks.one();
+        volatile Notice notice;
+    }
+
+    /**
+     * The callers here that wait on one key. {@code current} is completed by the key's next
+     * notice and then replaced, so a notice reaches every caller that was registered when it
+     * came, even one that was between two waits.
+     */
     private static final class Waiter {
-        final Sinks.One<Notice> next = Sinks.one();
+        Slot current = new Slot(); // guarded by this
         int interested; // guarded by the map's compute on this key
     }
 
-    /** An interest in the next notice of one key; close it when done waiting. */
+    /** An interest in one key's notices for the whole of a caller's wait; close it when done. */
     final class Registration implements AutoCloseable {
         private final long id;
         private final Waiter waiter;
+        private Slot awaiting; // guarded by waiter
         private boolean closed;
 
         private Registration(long id, Waiter waiter) {
             this.id = id;
             this.waiter = waiter;
+            synchronized (waiter) {
+                this.awaiting = waiter.current;
+            }
         }
 
-        /** The first notice for the key since this registration (replayed if it came already). */
+        /** A notice that came while this caller was not waiting, consumed; null when none. */
+        Notice pending() {
+            synchronized (waiter) {
+                Notice notice = awaiting.notice;
+                if (notice != null) {
+                    awaiting = waiter.current;
+                }
+                return notice;
+            }
+        }
+
+        /** The next notice this caller has not consumed yet (at once if one is pending). */
         Mono<Notice> next() {
-            return waiter.next.asMono();
+            Slot slot;
+            synchronized (waiter) {
+                slot = awaiting;
+            }
+            return slot.sink.asMono().doOnNext(notice -> {
+                synchronized (waiter) {
+                    if (awaiting == slot) {
+                        awaiting = waiter.current;
+                    }
+                }
+            });
         }
 
         @Override
@@ -104,7 +139,7 @@ final class Notices implements AutoCloseable {
     }
 
     /**
-     * Registers an interest in the next notice for {@code id}. Register before asking for the
+     * Registers an interest in the notices for {@code id}. Register before asking for the
      * lease, so a notice published between the refusal and the wait is not missed.
      */
     Registration register(long id) {
@@ -125,9 +160,15 @@ final class Notices implements AutoCloseable {
             log.debug("ignoring malformed fill notice '{}'", message);
             return;
         }
-        Waiter waiter = waiters.remove(notice.id());
+        Waiter waiter = waiters.get(notice.id());
         if (waiter != null) {
-            waiter.next.tryEmitValue(notice);
+            Slot completed;
+            synchronized (waiter) {
+                completed = waiter.current;
+                completed.notice = notice;
+                waiter.current = new Slot();
+            }
+            completed.sink.tryEmitValue(notice);
         }
     }
 
