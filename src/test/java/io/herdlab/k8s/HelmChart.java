@@ -12,6 +12,9 @@ final class HelmChart {
 
 	static final Path DIRECTORY = Path.of("helm", "herdlab");
 
+	/** The values `make deploy` adds for kind. */
+	static final Path KIND_VALUES = Path.of("k8s", "herdlab-kind-values.yaml");
+
 	/** The release name `make deploy` uses; the load Job's URLs are built from it. */
 	static final String RELEASE = "herdlab";
 
@@ -29,7 +32,16 @@ final class HelmChart {
 
 	/** `helm template herdlab helm/herdlab -n herdlab --set k=v ...`. */
 	static String template(Map<String, ?> values) {
+		return template(null, values);
+	}
+
+	/** `helm template herdlab helm/herdlab -n herdlab [-f valuesFile] --set k=v ...`. */
+	static String template(Path valuesFile, Map<String, ?> values) {
+		FakeKubernetesApi.ensureRunning();
 		TemplateCommand command = helm().template().withName(RELEASE).withNamespace(NAMESPACE);
+		if (valuesFile != null) {
+			command.withValuesFile(valuesFile);
+		}
 		values.forEach(command::set);
 		return command.call();
 	}
