@@ -18,6 +18,7 @@ HERD_DIST=${HERD_DIST:-uniform}                # uniform | zipf
 HERD_WARM_ALIGNED=${HERD_WARM_ALIGNED:-false}  # true: warm without the preset's jitter
 HERD_USERS=${HERD_USERS:-10000}
 LOAD_IMG=${LOAD_IMG:?LOAD_IMG=<the load image, as make load-image tags it>}
+CREDENTIALS_SECRET=${CREDENTIALS_SECRET:-$RELEASE-credentials}  # the chart's Secret, or its existingSecret
 LOAD_TIMEOUT=${LOAD_TIMEOUT:-1200}
 POLL_SECONDS=${POLL_SECONDS:-5}
 job=herdlab-load
@@ -50,7 +51,7 @@ kube() { kubectl --context "$KUBE_CONTEXT" --namespace "$NAMESPACE" "$@"; }
 
 kube delete job "$job" --ignore-not-found --wait=true
 patch=$(printf '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"%s"},{"op":"replace","path":"/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef/name","value":"%s"}]' \
-  "$LOAD_IMG" "$RELEASE-credentials")
+  "$LOAD_IMG" "$CREDENTIALS_SECRET")
 kubectl patch --local -f "$root/k8s/load/job.yaml" --type=json -p "$patch" -o yaml | kube apply -f -
 
 echo "load: job/$job started with $LOAD_IMG (LOAD_ENV=${LOAD_ENV:-<full>} HERD_DIST=$HERD_DIST); waiting up to ${LOAD_TIMEOUT}s (the herd scenario takes ~2 min)"
