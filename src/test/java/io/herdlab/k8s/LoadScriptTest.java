@@ -162,7 +162,6 @@ class LoadScriptTest {
 
 		// the chart's NetworkPolicy lets the Job's pods reach the management port
 		Deployment app = named(chart, Deployment.class, "herdlab");
-		assertThat(app).isNotNull();
 		assertThat(HelmChartTest.managementPortPeers(chart)).anySatisfy(peer -> assertThat(peer.getPodSelector()
 				.getMatchLabels()).isEqualTo(Map.of("app.kubernetes.io/name",
 						job.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name"))));

@@ -55,7 +55,7 @@ class PeakGaugesTest {
 				held.add(pool.create().block(Duration.ofSeconds(10)));
 				// a third caller waits for a connection
 				var waiting = pool.create().subscribe();
-				awaitSampled(() -> gaugeWithoutReading(pool) >= 1);
+				awaitSampled(() -> pool.getMetrics().orElseThrow().pendingAcquireSize() >= 1);
 				waiting.dispose();
 				held.forEach(connection -> Mono.from(connection.close()).block(Duration.ofSeconds(10)));
 				awaitSampled(() -> pool.getMetrics().orElseThrow().acquiredSize() == 0);
@@ -74,10 +74,6 @@ class PeakGaugesTest {
 
 	private double gauge(String name) {
 		return registry.get(name).gauge().value();
-	}
-
-	private static int gaugeWithoutReading(ConnectionPool pool) {
-		return pool.getMetrics().orElseThrow().pendingAcquireSize();
 	}
 
 	private static void awaitSampled(java.util.function.BooleanSupplier condition) throws InterruptedException {
