@@ -57,7 +57,7 @@ public final class PoolWatcher implements AutoCloseable {
             peakPending.accumulateAndGet(pending, Math::max);
             ScrapePeak scrapeAcquired = scrapePeakAcquired;
             ScrapePeak scrapePending = scrapePeakPending;
-            if (scrapeAcquired != null) {
+            if (scrapeAcquired != null && scrapePending != null) { // both bound (bindTo sets one, then the other)
                 scrapeAcquired.record(acquired);
                 scrapePending.record(pending);
             }
