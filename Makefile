@@ -29,11 +29,22 @@ test: ## Run all tests against the local PostgreSQL (127.0.0.1:5432) and Redis (
 ##@ Kubernetes
 
 KIND_CLUSTER ?= herdlab
+# Every kubectl and helm call names this context: a user's other clusters are never touched.
+KUBE_CONTEXT := kind-$(KIND_CLUSTER)
+KUBECTL := kubectl --context $(KUBE_CONTEXT)
+HELM := helm --kube-context $(KUBE_CONTEXT)
 NAMESPACE ?= herdlab
 RELEASE ?= herdlab
 IMG_REPO ?= herdlab
-IMG_TAG ?= 0.1.0
+# Each build its own tag (git commit, plus a hash of uncommitted changes), so deploy rolls the pods.
+ifeq ($(origin IMG_TAG),undefined)
+IMG_TAG := $(shell k8s/scripts/image-tag.sh)
+endif
 IMG ?= $(IMG_REPO):$(IMG_TAG)
+# The load image: Node + artillery/package-lock.json, tagged by what it is built from.
+ifeq ($(origin LOAD_IMG),undefined)
+LOAD_IMG := herdlab-load:$(shell cat artillery/package.json artillery/package-lock.json k8s/load/Dockerfile | sha256sum | cut -c1-12)
+endif
 REPLICAS ?= 3
 MODE ?= baseline
 SCENARIO ?= herd.yml
@@ -41,46 +52,59 @@ LOAD_ENV ?=
 HERD_DIST ?= uniform
 HERD_WARM_ALIGNED ?= false
 GRAFANA_PORT ?= 3000
+# The images are built for the Docker host's architecture (amd64 or arm64).
+DOCKER_ARCH = $$(docker version --format '{{.Server.Arch}}')
+
+.PHONY: doctor
+doctor: ## Check docker (and its memory), kind, kubectl, helm, JDK, Maven, architecture, ports, inotify, context; says how to fix each
+	KIND_CLUSTER=$(KIND_CLUSTER) HOST_PORTS="8080 $(GRAFANA_PORT)" k8s/scripts/doctor.sh
 
 .PHONY: image
-image: ## Build the container image into the local Docker daemon with Jib (IMG=herdlab:0.1.0)
-	$(MVN) -DskipTests package jib:dockerBuild -Dimage=$(IMG)
+image: ## Build the app image for the Docker host's architecture into the local Docker daemon with Jib (herdlab:<commit>[-dirty-<hash>])
+	$(MVN) -DskipTests package jib:dockerBuild -Dimage=$(IMG) -Djib.from.platforms=linux/$(DOCKER_ARCH)
 
 .PHONY: image-tar
-image-tar: ## Build the container image as target/jib-image.tar with Jib (no Docker needed)
-	$(MVN) -DskipTests package jib:buildTar -Dimage=$(IMG)
+image-tar: ## Build the app image as target/jib-image.tar with Jib (no Docker needed; amd64 unless JIB_PLATFORM=linux/arm64)
+	$(MVN) -DskipTests package jib:buildTar -Dimage=$(IMG) -Djib.from.platforms=$(or $(JIB_PLATFORM),linux/amd64)
 
 .PHONY: kind-up
-kind-up: ## Create the kind cluster (1 control plane, 2 workers) and install kube-prometheus-stack; idempotent
+kind-up: ## Create the kind cluster (pinned node image; 1 control plane, 2 workers) and install kube-prometheus-stack (pinned); idempotent
 	KIND_CLUSTER=$(KIND_CLUSTER) k8s/scripts/kind-up.sh
 
 .PHONY: deploy
-deploy: image ## Build the image, kind-load it, helm upgrade --install the chart (REPLICAS=3 MODE=baseline)
+deploy: image ## Build the image, kind-load it, helm upgrade --install the chart and roll the pods to this build (REPLICAS=3 MODE=baseline)
 	kind load docker-image $(IMG) --name $(KIND_CLUSTER)
-	helm upgrade --install $(RELEASE) helm/herdlab --namespace $(NAMESPACE) --create-namespace \
+	$(HELM) upgrade --install $(RELEASE) helm/herdlab --namespace $(NAMESPACE) --create-namespace \
 	  --values k8s/herdlab-kind-values.yaml \
 	  --set image.repository=$(IMG_REPO) --set image.tag=$(IMG_TAG) \
 	  --set replicaCount=$(REPLICAS) --set mitigation.preset=$(MODE) \
 	  --wait --timeout 10m
-	kubectl -n $(NAMESPACE) get pods -o wide
+	$(KUBECTL) -n $(NAMESPACE) rollout status deployment/$(RELEASE) --timeout=5m
+	$(KUBECTL) -n $(NAMESPACE) get pods -o wide -L herdlab.io/preset
 
 .PHONY: scale
 scale: ## Scale the app to REPLICAS=n pods with kubectl
-	kubectl -n $(NAMESPACE) scale deployment/$(RELEASE) --replicas=$(REPLICAS)
-	kubectl -n $(NAMESPACE) rollout status deployment/$(RELEASE) --timeout=5m
+	$(KUBECTL) -n $(NAMESPACE) scale deployment/$(RELEASE) --replicas=$(REPLICAS)
+	$(KUBECTL) -n $(NAMESPACE) rollout status deployment/$(RELEASE) --timeout=5m
 
 .PHONY: mitigate
 mitigate: ## Switch every pod to MODE=<preset> (baseline|jitter|local|redisson|lua|full) via helm upgrade
-	NAMESPACE=$(NAMESPACE) RELEASE=$(RELEASE) MODE=$(MODE) k8s/scripts/mitigate.sh
+	KIND_CLUSTER=$(KIND_CLUSTER) NAMESPACE=$(NAMESPACE) RELEASE=$(RELEASE) MODE=$(MODE) k8s/scripts/mitigate.sh
+
+.PHONY: load-image
+load-image: ## Build the Artillery image for the Docker host's architecture (Node + artillery/package-lock.json) and kind-load it
+	docker image inspect $(LOAD_IMG) >/dev/null 2>&1 || \
+	  docker build --platform linux/$(DOCKER_ARCH) -f k8s/load/Dockerfile -t $(LOAD_IMG) artillery
+	kind load docker-image $(LOAD_IMG) --name $(KIND_CLUSTER)
 
 .PHONY: load
-load: ## Run the Artillery herd as a Job in the cluster, wait, print its summary (LOAD_ENV=quick, HERD_DIST=zipf)
-	NAMESPACE=$(NAMESPACE) RELEASE=$(RELEASE) SCENARIO=$(SCENARIO) LOAD_ENV=$(LOAD_ENV) HERD_DIST=$(HERD_DIST) \
-	  HERD_WARM_ALIGNED=$(HERD_WARM_ALIGNED) k8s/scripts/load.sh
+load: load-image ## Run the Artillery herd as a Job in the cluster, wait, print the report (LOAD_ENV=quick, HERD_DIST=zipf, HERD_WARM_ALIGNED=true)
+	KIND_CLUSTER=$(KIND_CLUSTER) NAMESPACE=$(NAMESPACE) RELEASE=$(RELEASE) LOAD_IMG=$(LOAD_IMG) SCENARIO=$(SCENARIO) \
+	  LOAD_ENV=$(LOAD_ENV) HERD_DIST=$(HERD_DIST) HERD_WARM_ALIGNED=$(HERD_WARM_ALIGNED) k8s/scripts/load.sh
 
 .PHONY: grafana
 grafana: ## Port-forward Grafana to localhost:3000 (GRAFANA_PORT) and print the URL and login
-	GRAFANA_PORT=$(GRAFANA_PORT) k8s/scripts/grafana.sh
+	KIND_CLUSTER=$(KIND_CLUSTER) GRAFANA_PORT=$(GRAFANA_PORT) k8s/scripts/grafana.sh
 
 .PHONY: kind-down
 kind-down: ## Delete the kind cluster

@@ -1,13 +1,20 @@
 'use strict';
-// The load Job's admin steps around an Artillery run, through the management port (8081),
-// which only the headless management Service exposes, so this runs inside the cluster.
+// The load Job's driver, through the management port (8081), which only the headless
+// management Service exposes, so this runs inside the cluster.
 //
-//   node herd-admin.js prime    seed the users (once), zero every replica's counters, then warm
-//                               every key to expire together HERD_EXPIRE_AFTER_SECONDS from now
-//                               (61: the warm phase of scenarios/herd.yml; Artillery starts right
-//                               after, so the keys go at t≈60 s, just before the spike);
-//                               HERD_WARM_ALIGNED=true drops the preset's jitter for this warm
+//   node herd-admin.js run      seed the users, warm every key for the warm phase, zero every
+//                               replica's counters, start Artillery; when Artillery starts its
+//                               warm phase, warm again so every key expires one second before
+//                               the phase ends (as `make lab` does), and zero the counters again;
+//                               at the end, the report below and how far apart expiry and spike were
 //   node herd-admin.js report   per-replica counters and the cluster-wide duplicate DB queries
+//
+// Settings (env; the Job gets them from the ConfigMap k8s/scripts/load.sh writes):
+//   TARGET, SCENARIO, ARTILLERY_ENVIRONMENT   Artillery's --target, scenario file, -e environment
+//   HERD_USERS (10000), HERD_WARM_ALIGNED=true (warm without the preset's jitter)
+//   HERD_ADMIN_TOKEN     bearer token of the mutating operations (the release's Secret)
+//   HERD_ARTILLERY       the Artillery CLI (the load image's)
+//   HERD_SCENARIOS       directory of the scenario files (/artillery/scenarios)
 //
 // Replicas: every address of HERD_MANAGEMENT_SERVICE (a headless Service has one DNS record per
 // ready pod), or HERD_REPLICAS="http://host:port,..." to name them directly.
@@ -16,13 +23,19 @@
 // per-key counts of GET /actuator/herd/keys summed over every replica.
 
 const dns = require('dns').promises;
+const path = require('path');
+const readline = require('readline');
+const { spawn } = require('child_process');
 
 const SERVICE = process.env.HERD_MANAGEMENT_SERVICE || 'herdlab-management';
 const PORT = process.env.HERD_MANAGEMENT_PORT || '8081';
 const USERS = positiveInt('HERD_USERS', 10000);
-const EXPIRE_AFTER_SECONDS = positiveInt('HERD_EXPIRE_AFTER_SECONDS', 61);
 const TIMEOUT_MS = positiveInt('HERD_ADMIN_TIMEOUT_MS', 120000);
 const WARM_ALIGNED = process.env.HERD_WARM_ALIGNED === 'true';
+const TOKEN = process.env.HERD_ADMIN_TOKEN || '';
+const PHASE_STARTED = /Phase started: (\S+) \(index: (\d+), duration: (\d+)s\)/;
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
 
 function positiveInt(name, fallback) {
   const raw = process.env[name];
@@ -42,9 +55,12 @@ async function replicas() {
 }
 
 async function call(method, url, body) {
+  const headers = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (TOKEN !== '') headers.authorization = `Bearer ${TOKEN}`;
   const response = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });
@@ -53,26 +69,91 @@ async function call(method, url, body) {
   return text === '' ? {} : JSON.parse(text);
 }
 
-async function prime() {
+async function resetAll(targets) {
+  await Promise.all(targets.map((t) => call('POST', `${t}/actuator/herd/reset`, {})));
+}
+
+// One warm suffices: the replicas share Redis. The instant is absolute, so it does not matter
+// which replica writes it or how long the write takes.
+async function warm(targets, expiresAtEpochMs) {
+  const body = WARM_ALIGNED ? { users: USERS, expiresAtEpochMs, aligned: true } : { users: USERS, expiresAtEpochMs };
+  return call('POST', `${targets[0]}/actuator/herd/warm`, body);
+}
+
+/** Seeds, warms for the whole warm phase and zeroes the counters before Artillery starts. */
+async function prepare() {
   const targets = await replicas();
   if (targets.length === 0) throw new Error(`no replica behind ${SERVICE}`);
   console.log(`herd-admin: ${targets.length} replica(s): ${targets.join(' ')}`);
   const seeded = await call('POST', `${targets[0]}/actuator/herd/seed`, { users: USERS });
   console.log(`herd-admin: seeded ${seeded.users} users in ${seeded.millis} ms`);
-  await Promise.all(targets.map((t) => call('POST', `${t}/actuator/herd/reset`, {})));
-  console.log('herd-admin: counters reset on every replica');
-  // One warm suffices: the replicas share Redis. The instant is absolute, so it does not
-  // matter which replica writes it or how long the write takes.
-  const expiresAtEpochMs = Date.now() + EXPIRE_AFTER_SECONDS * 1000;
-  const warm = WARM_ALIGNED ? { users: USERS, expiresAtEpochMs, aligned: true } : { users: USERS, expiresAtEpochMs };
-  const warmed = await call('POST', `${targets[0]}/actuator/herd/warm`, warm);
-  console.log(`herd-admin: warmed ${warmed.keys} keys to expire at ${new Date(warmed.expiresAtEpochMs).toISOString()}`
-    + ` (in ${EXPIRE_AFTER_SECONDS} s; jitter up to ${warmed.jitterMaxMs || 0} ms)`);
-  return { replicas: targets.length, seeded, warmed };
+  await warm(targets, Date.now() + 3600 * 1000);
+  await resetAll(targets);
+  return targets;
 }
 
-async function report() {
-  const targets = await replicas();
+/** Keys expire one second before the warm phase that started at {@code startedAt} ends. */
+async function align(targets, startedAt, durationSeconds) {
+  const expiresAtEpochMs = startedAt + (durationSeconds - 1) * 1000;
+  const warmed = await warm(targets, expiresAtEpochMs);
+  await resetAll(targets);
+  console.log(`herd-admin: warmed ${warmed.keys} keys to expire at ${new Date(expiresAtEpochMs).toISOString()}`
+    + ` (warm phase ${durationSeconds} s; jitter up to ${warmed.jitterMaxMs || 0} ms); counters reset`);
+  return expiresAtEpochMs;
+}
+
+function artilleryArgs() {
+  const scenarios = process.env.HERD_SCENARIOS || '/artillery/scenarios';
+  const args = ['run', '--target', process.env.TARGET || 'http://herdlab:8080'];
+  if (process.env.ARTILLERY_ENVIRONMENT) args.push('--environment', process.env.ARTILLERY_ENVIRONMENT);
+  args.push(path.join(scenarios, process.env.SCENARIO || 'herd.yml'));
+  return args;
+}
+
+async function run() {
+  const targets = await prepare();
+  const artillery = process.env.HERD_ARTILLERY || 'artillery';
+  const child = spawn(artillery, artilleryArgs(), { stdio: ['ignore', 'pipe', 'inherit'] });
+  let alignment = null;
+  let spikeAt = null;
+  const lines = readline.createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    const seenAt = Date.now();
+    console.log(line);
+    const phase = PHASE_STARTED.exec(line.replace(ANSI, ''));
+    if (!phase) return;
+    if (phase[2] === '0') {
+      alignment = align(targets, seenAt, Number(phase[3]));
+      alignment.catch(() => {}); // reported after Artillery ends
+    } else if (phase[1] === 'spike') {
+      spikeAt = seenAt;
+    }
+  });
+  const status = await new Promise((resolve, reject) => {
+    child.on('error', (error) => reject(new Error(`cannot start ${artillery}: ${error.message}`)));
+    child.on('close', (code) => resolve(code === null ? 1 : code));
+  });
+  if (alignment === null) throw new Error(`Artillery (exit ${status}) never started its warm phase`);
+  const expiresAt = await alignment.catch((error) => {
+    throw new Error(`could not warm the keys at the start of the warm phase: ${error.message}`);
+  });
+  const result = await report(targets);
+  result.artilleryExit = status;
+  result.expiresAtEpochMs = expiresAt;
+  if (spikeAt === null) {
+    console.log('herd-admin: Artillery never started a phase named "spike"');
+  } else {
+    result.spikeStartedEpochMs = spikeAt;
+    result.spikeAfterExpiryMs = spikeAt - expiresAt;
+    console.log(`herd-admin: keys expired at ${new Date(expiresAt).toISOString()}, the spike started at`
+      + ` ${new Date(spikeAt).toISOString()}: ${spikeAt - expiresAt} ms after the expiry`);
+  }
+  process.exitCode = status;
+  return result;
+}
+
+async function report(known) {
+  const targets = known || await replicas();
   const rows = await Promise.all(targets.map(async (t) => ({
     snapshot: await call('GET', `${t}/actuator/herd`),
     keys: await call('GET', `${t}/actuator/herd/keys`),
@@ -107,12 +188,12 @@ function pad(value, width) {
   return text.length >= width ? `${text} ` : text + ' '.repeat(width - text.length);
 }
 
-const commands = { prime, report };
+const commands = { run, report: () => report() };
 
 if (require.main === module) {
   const command = commands[process.argv[2]];
   if (!command) {
-    console.error('usage: node herd-admin.js prime|report');
+    console.error('usage: node herd-admin.js run|report');
     process.exit(2);
   }
   command().then(

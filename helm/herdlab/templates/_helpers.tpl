@@ -59,8 +59,37 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- end }}
 {{- end }}
 
-{{- define "herdlab.postgresql.secretName" -}}
-{{- default (include "herdlab.componentName" (list . "postgresql")) .Values.postgresql.existingSecret }}
+{{/* The Secret with every credential of the release (templates/secret.yaml), or existingSecret. */}}
+{{- define "herdlab.secretName" -}}
+{{- default (include "herdlab.componentName" (list . "credentials")) .Values.existingSecret }}
+{{- end }}
+
+{{/* The security context of every container: one value, securityContext. */}}
+{{- define "herdlab.containerSecurityContext" -}}
+{{- toYaml .Values.securityContext }}
+{{- end }}
+
+{{/* A pod's security context: non-root with the image's own user, RuntimeDefault seccomp. Call with (list . uid). */}}
+{{- define "herdlab.podSecurityContext" -}}
+{{- $uid := index . 1 -}}
+runAsNonRoot: true
+runAsUser: {{ $uid }}
+runAsGroup: {{ $uid }}
+fsGroup: {{ $uid }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{/* JAVA_TOOL_OPTIONS of the app: the JVM sized for its container, then javaToolOptions. */}}
+{{- define "herdlab.javaToolOptions" -}}
+{{- $flags := list (printf "-XX:MaxRAMPercentage=%.1f" (float64 .Values.jvm.maxRamPercentage)) (printf "-XX:ActiveProcessorCount=%v" .Values.jvm.activeProcessorCount) (printf "-XX:+Use%sGC" .Values.jvm.gc) }}
+{{- with .Values.javaToolOptions }}{{ $flags = append $flags . }}{{ end }}
+{{- join " " $flags }}
+{{- end }}
+
+{{/* Whether the app authenticates to Redis: always with the release's Redis, else when redis.password is set. */}}
+{{- define "herdlab.redis.auth" -}}
+{{- if or .Values.redis.enabled .Values.redis.password }}true{{ end }}
 {{- end }}
 
 {{- define "herdlab.redis.url" -}}

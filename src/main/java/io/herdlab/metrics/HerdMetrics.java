@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -40,6 +42,9 @@ public final class HerdMetrics {
     private final Counter dbQueries;
     private final Counter dbDuplicates;
     private final Timer dbQueryTimer;
+    /** DB queries sent and not yet answered, and their peak since the last scrape. */
+    private final AtomicInteger dbInFlight = new AtomicInteger();
+    private final ScrapePeak dbInFlightPeak;
 
     public HerdMetrics(MeterRegistry registry, Duration duplicateWindow, int maxTrackedKeys, Clock clock) {
         this.registry = registry;
@@ -51,6 +56,10 @@ public final class HerdMetrics {
         this.dbQueries = registry.counter("herd.db.queries");
         this.dbDuplicates = registry.counter("herd.db.duplicate.queries");
         this.dbQueryTimer = registry.timer("herd.db.query");
+        Gauge.builder("herd.db.inflight", dbInFlight, AtomicInteger::get)
+                .description("user SELECTs sent to PostgreSQL and not yet answered").register(registry);
+        this.dbInFlightPeak = ScrapePeak.register(registry, "herd.db.inflight.peak",
+                "most user SELECTs in flight at once since the last scrape", dbInFlight::get);
     }
 
     private void increment(String snapshotKey, Counter counter) {
@@ -80,6 +89,16 @@ public final class HerdMetrics {
         if (keyQueries.record(id, System.nanoTime())) {
             increment("db.duplicates", dbDuplicates);
         }
+    }
+
+    /** A user SELECT was sent to PostgreSQL; pair with {@link #dbQueryFinished()}. */
+    public void dbQueryStarted() {
+        dbInFlightPeak.record(dbInFlight.incrementAndGet());
+    }
+
+    /** The SELECT of {@link #dbQueryStarted()} completed, failed or was cancelled. */
+    public void dbQueryFinished() {
+        dbInFlight.decrementAndGet();
     }
 
     public Timer dbQueryTimer() {

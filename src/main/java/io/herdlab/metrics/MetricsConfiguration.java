@@ -26,8 +26,10 @@ class MetricsConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    PoolWatcher poolWatcher(ConnectionFactory connectionFactory) {
-        return new PoolWatcher(connectionFactory);
+    PoolWatcher poolWatcher(ConnectionFactory connectionFactory, MeterRegistry registry) {
+        PoolWatcher watcher = new PoolWatcher(connectionFactory);
+        watcher.bindTo(registry);
+        return watcher;
     }
 
     @Bean

@@ -8,16 +8,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.marcnuri.helm.TemplateCommand;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import org.junit.jupiter.api.Test;
 
 import static io.herdlab.k8s.KubernetesManifests.named;
@@ -29,14 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClusterManifestsTest {
 
-	static final ObjectMapper JSON = new ObjectMapper();
-
 	@Test
 	void kindClusterHasOneControlPlaneAndTwoWorkersMappingTheAppNodePort() throws IOException {
 		Map<String, Object> kind = yaml(Path.of("kind-config.yaml"));
 		assertThat(kind).containsEntry("kind", "Cluster").containsEntry("apiVersion", "kind.x-k8s.io/v1alpha4");
 		List<Map<String, Object>> nodes = list(kind.get("nodes"));
 		assertThat(nodes).extracting(node -> node.get("role")).containsExactly("control-plane", "worker", "worker");
+		assertThat(nodes).extracting(node -> String.valueOf(node.get("image"))).as("one node image, pinned by digest")
+				.containsOnly(String.valueOf(nodes.get(0).get("image")))
+				.allMatch(image -> image.matches("kindest/node:v\\d+\\.\\d+\\.\\d+@sha256:[0-9a-f]{64}"));
 		List<Map<String, Object>> mappings = list(nodes.get(0).get("extraPortMappings"));
 
 		Service traffic = named(kindRender(), Service.class, "herdlab");
@@ -46,67 +40,6 @@ class ClusterManifestsTest {
 			assertThat(mapping.get("containerPort")).isEqualTo(nodePort);
 			assertThat(mapping.get("hostPort")).isEqualTo(8080);
 		});
-	}
-
-	@Test
-	void loadJobTargetsTheChartsServicesWithTheArtilleryImageOfArtilleryPackageJson() throws IOException {
-		Job job = loadJob();
-		Container artillery = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-		JsonNode packageJson = JSON.readTree(Path.of("artillery", "package.json").toFile());
-		assertThat(artillery.getImage())
-				.isEqualTo("artilleryio/artillery:" + packageJson.path("dependencies").path("artillery").asText());
-
-		List<HasMetadata> chart = KubernetesManifests.parse(HelmChart.template(Map.of()));
-		Service traffic = named(chart, Service.class, "herdlab");
-		Service management = named(chart, Service.class, "herdlab-management");
-		assertThat(env(artillery, "TARGET"))
-				.isEqualTo("http://" + traffic.getMetadata().getName() + ":" + traffic.getSpec().getPorts().get(0).getPort());
-		assertThat(env(artillery, "HERD_MANAGEMENT_SERVICE")).isEqualTo(management.getMetadata().getName());
-		assertThat(env(artillery, "HERD_MANAGEMENT_PORT"))
-				.isEqualTo(String.valueOf(management.getSpec().getPorts().get(0).getPort()));
-		assertThat(management.getSpec().getClusterIP()).as("one DNS record per pod").isEqualTo("None");
-		assertThat(env(artillery, "ARTILLERY_DISABLE_TELEMETRY")).isEqualTo("1");
-		String script = String.join("\n", artillery.getArgs());
-		assertThat(script).containsSubsequence("herd-admin.js prime", "bin/run run --target \"$TARGET\"",
-				"\"/artillery/scenarios/$SCENARIO\"", "herd-admin.js report");
-	}
-
-	@Test
-	void loadJobMountsTheScenarioTheWayHerdYmlFindsItsProcessor() throws IOException {
-		Job job = loadJob();
-		Container artillery = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-		String scenario = env(artillery, "SCENARIO");
-		Path scenarioFile = Path.of("artillery", "scenarios", scenario);
-		assertThat(scenarioFile).exists();
-		Map<String, Object> config = map(yaml(scenarioFile).get("config"));
-
-		VolumeMount scenarios = mount(artillery, "/artillery/scenarios");
-		VolumeMount processor = mount(artillery, "/artillery/processor.js");
-		assertThat(processor.getSubPath()).isEqualTo("processor.js");
-		assertThat(Path.of(scenarios.getMountPath()).resolve(String.valueOf(config.get("processor"))).normalize())
-				.isEqualTo(Path.of(processor.getMountPath()));
-		String configMap = job.getSpec().getTemplate().getSpec().getVolumes().stream()
-				.filter(volume -> volume.getName().equals(scenarios.getName())).findFirst().orElseThrow()
-				.getConfigMap().getName();
-		String loadScript = Files.readString(Path.of("k8s", "scripts", "load.sh"));
-		assertThat(loadScript).contains("create configmap " + configMap)
-				.contains("--from-file=\"$root/artillery/scenarios/\"")
-				.contains("--from-file=\"$root/artillery/processor.js\"")
-				.contains("--from-file=\"$root/k8s/load/herd-admin.js\"");
-	}
-
-	@Test
-	void keysExpireJustBeforeTheSpikeOfEachScenarioProfile() throws IOException {
-		Job job = loadJob();
-		Map<String, Object> config = map(yaml(Path.of("artillery", "scenarios", "herd.yml")).get("config"));
-		int warm = warmDuration(list(config.get("phases")));
-		String jobExpiry = env(job.getSpec().getTemplate().getSpec().getContainers().get(0), "HERD_EXPIRE_AFTER_SECONDS");
-		assertThat(Integer.parseInt(jobExpiry)).isEqualTo(warm);
-
-		String loadScript = Files.readString(Path.of("k8s", "scripts", "load.sh"));
-		assertThat(assignedExpiry(loadScript, "\"\"")).isEqualTo(warm);
-		int quickWarm = warmDuration(list(map(map(config.get("environments")).get("quick")).get("phases")));
-		assertThat(assignedExpiry(loadScript, "quick")).isEqualTo(quickWarm);
 	}
 
 	@Test
@@ -123,63 +56,26 @@ class ClusterManifestsTest {
 		assertThat(chartDashboardLabels).containsEntry(String.valueOf(dashboards.get("label")), dashboards.get("labelValue"));
 		assertThat(dashboards.get("folderAnnotation")).isEqualTo("grafana_folder");
 
-		String release = map(map(chartValues.get("monitoring")).get("labels")).get("release").toString();
-		assertThat(Files.readString(Path.of("k8s", "scripts", "kind-up.sh")))
-				.contains("helm upgrade --install " + release + " prometheus-community/kube-prometheus-stack");
+		// ClusterScriptsTest: kind-up.sh installs the stack under the release name the monitors carry
 	}
 
 	@Test
-	void imageNameAndVersionAgreeAcrossPomChartAndMakefile() throws IOException {
+	void imageNameAndVersionAgreeAcrossPomAndChart() throws IOException {
 		String pom = Files.readString(Path.of("pom.xml"));
 		Matcher version = Pattern.compile("<artifactId>herdlab</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
 		assertThat(version.find()).isTrue();
 		Map<String, Object> chart = yaml(HelmChart.DIRECTORY.resolve("Chart.yaml"));
 		assertThat(chart.get("appVersion")).isEqualTo(version.group(1));
-		String makefile = Files.readString(Path.of("Makefile"));
-		assertThat(makefile).contains("IMG_TAG ?= " + version.group(1)).contains("IMG_REPO ?= herdlab");
 		assertThat(pom).contains("<image>herdlab:${project.version}</image>");
 
+		// without image.tag (make deploy always sets the build's own) the chart runs its appVersion
 		Deployment app = named(KubernetesManifests.parse(HelmChart.template(Map.of())), Deployment.class, "herdlab");
 		assertThat(app.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
 				.isEqualTo("herdlab:" + version.group(1));
 	}
 
-	static Job loadJob() {
-		try {
-			List<HasMetadata> objects = KubernetesManifests.parse(Files.readString(Path.of("k8s", "load", "job.yaml")));
-			assertThat(objects).singleElement().isInstanceOf(Job.class);
-			return (Job) objects.get(0);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private static List<HasMetadata> kindRender() {
-		TemplateCommand command = HelmChart.helm().template().withName(HelmChart.RELEASE)
-				.withNamespace(HelmChart.NAMESPACE).withValuesFile(Path.of("k8s", "herdlab-kind-values.yaml"));
-		return KubernetesManifests.parse(command.call());
-	}
-
-	private static int warmDuration(List<Map<String, Object>> phases) {
-		return phases.stream().filter(phase -> "warm".equals(phase.get("name"))).findFirst()
-				.map(phase -> ((Number) phase.get("duration")).intValue()).orElseThrow();
-	}
-
-	private static int assignedExpiry(String loadScript, String profile) {
-		Matcher matcher = Pattern.compile("(?m)^\\s*" + Pattern.quote(profile) + "\\)\\s*expire_after=(\\d+)").matcher(loadScript);
-		assertThat(matcher.find()).as("load.sh sets expire_after for profile " + profile).isTrue();
-		return Integer.parseInt(matcher.group(1));
-	}
-
-	private static String env(Container container, String name) {
-		return container.getEnv().stream().filter(env -> env.getName().equals(name)).map(EnvVar::getValue)
-				.findFirst().orElseThrow(() -> new AssertionError("no env " + name));
-	}
-
-	private static VolumeMount mount(Container container, String path) {
-		return container.getVolumeMounts().stream().filter(mount -> mount.getMountPath().equals(path)).findFirst()
-				.orElseThrow(() -> new AssertionError("nothing mounted at " + path));
+		return KubernetesManifests.parse(HelmChart.template(HelmChart.KIND_VALUES, Map.of()));
 	}
 
 	private static Map<String, Object> yaml(Path file) throws IOException {

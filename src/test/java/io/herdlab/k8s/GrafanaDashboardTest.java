@@ -111,6 +111,29 @@ class GrafanaDashboardTest {
 	}
 
 	@Test
+	void herdlabDashboardCatchesAOneSecondSpike() {
+		JsonNode dashboard = GrafanaDashboards.read(GrafanaDashboards.DIRECTORY.resolve("herdlab.json"));
+		List<String> expressions = GrafanaDashboards.expressions(dashboard);
+		// peaks since the previous scrape, per pod: a spike between two 5 s scrapes still shows
+		for (String peak : List.of("herd_db_pool_acquired_peak", "herd_db_pool_pending_peak", "herd_db_inflight_peak")) {
+			assertThat(expressions).anyMatch(e -> PromQl.metricNames(e).contains(peak)
+					&& PromQl.groupingLabels(e).contains("replica") && e.contains("replica=~\"$replica\""));
+		}
+		// connections of the app pods only (their application_name is a replica id), filtered by $replica
+		String connections = expressions.stream().filter(e -> e.contains("herdlab_pg_stat_activity_connections"))
+				.findFirst().orElseThrow();
+		assertThat(connections).contains("application_name=~\"$replica\"").contains("and on (application_name)");
+		assertThat(PromQl.metricNames(connections)).containsExactly("herdlab_pg_stat_activity_connections", "herd_mitigation_info");
+		// single-flight vs lease: duplicate loads per pod, labelled with the pod's preset
+		JsonNode comparison = GrafanaDashboards.panels(dashboard).stream()
+				.filter(panel -> panel.path("title").asText().startsWith("Single-flight vs lease")).findFirst().orElseThrow();
+		String duplicates = comparison.path("targets").get(0).path("expr").asText();
+		assertThat(PromQl.metricNames(duplicates)).containsExactly("herd_db_duplicate_queries_total", "herd_mitigation_info");
+		assertThat(duplicates).contains("group_left (preset)");
+		assertThat(comparison.path("targets").get(0).path("legendFormat").asText()).contains("{{preset}}").contains("{{replica}}");
+	}
+
+	@Test
 	void exporterQueriesUseOnlyNamesTheExporterServes() throws IOException {
 		List<HasMetadata> rendered = KubernetesManifests.parse(HelmChart.template(Map.of()));
 		Map<String, List<String>> custom = ExporterMetrics.customMetricNames(rendered);

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -39,6 +40,7 @@ final class KubernetesManifests {
 			"v1/Pod", Pod.class,
 			"apps/v1/Deployment", Deployment.class,
 			"batch/v1/Job", Job.class,
+			"networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
 			"monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class,
 			"monitoring.coreos.com/v1/PodMonitor", PodMonitor.class);
 
