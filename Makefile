@@ -23,8 +23,12 @@ run: build ## Run the service (embedded PostgreSQL + Redis unless SPRING_R2DBC_U
 	java -jar $(JAR) --herd.mitigation.preset=$(PRESET)
 
 .PHONY: test
-test: ## Run all tests against the local PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379)
+test: test-tools ## Run all tests against the local PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379)
 	mvn -B --no-transfer-progress verify
+
+.PHONY: test-tools
+test-tools: ## Install what the offline Kubernetes tests run, when missing (kubectl, shellcheck, yamllint, action-validator)
+	bash scripts/install-test-tools.sh
 
 ##@ Kubernetes
 

@@ -121,10 +121,14 @@ public final class ReadThrough {
         return guard.protect(Mono.defer(() -> {
             long start = System.nanoTime();
             metrics.dbQuery(id);
+            metrics.dbQueryStarted();
             return source.find(id)
                     .map(row -> CacheEntry.found(row.json(), row.version(), elapsedMillis(start)))
                     .switchIfEmpty(Mono.fromSupplier(() -> CacheEntry.notFound(elapsedMillis(start))))
-                    .doFinally(signal -> metrics.dbQueryTimer().record(Duration.ofNanos(System.nanoTime() - start)));
+                    .doFinally(signal -> {
+                        metrics.dbQueryFinished();
+                        metrics.dbQueryTimer().record(Duration.ofNanos(System.nanoTime() - start));
+                    });
         }));
     }
 
