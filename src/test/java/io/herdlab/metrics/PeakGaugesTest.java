@@ -25,7 +25,7 @@ class PeakGaugesTest {
 
 	@Test
 	void inFlightPeakCoversQueriesThatEndedBeforeTheScrape() {
-		HerdMetrics metrics = new HerdMetrics(registry, Duration.ofSeconds(5), Clock.systemUTC());
+		HerdMetrics metrics = new HerdMetrics(registry, Duration.ofSeconds(5), 1000, Clock.systemUTC());
 		metrics.dbQueryStarted();
 		metrics.dbQueryStarted();
 		metrics.dbQueryStarted();
