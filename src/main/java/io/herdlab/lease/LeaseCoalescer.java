@@ -260,6 +260,11 @@ abstract class LeaseCoalescer implements Coalescer {
                 .subscribe(held -> events.lease(scope, held ? "extended" : "lost"));
     }
 
+    /** Keys with a caller here waiting on their notices (zero once a burst is over). */
+    int waitingKeys() {
+        return notices.waiting();
+    }
+
     /**
      * Runs {@code work} to its end whatever happens to the subscriber: a caller that cancels
      * stops waiting for it, never the work itself.

@@ -67,6 +67,12 @@ class MultiReplicaCoalescingTest {
                     assertThat(local.inFlight()).as("single-flight map empty after the burst").isZero();
                 }
             }
+            if (!preset.equals("baseline") && !preset.equals("local")) {
+                // the followers woke on the leader's fill notice: the wake-up histogram says how fast
+                String metrics = replicas.stream().map(r -> r.admin().get().uri("/actuator/prometheus").retrieve()
+                        .bodyToMono(String.class).block(java.time.Duration.ofSeconds(10))).reduce("", String::concat);
+                assertThat(metrics).contains("herd_coalesce_wakeup_seconds_count{").contains("outcome=\"acquired\"");
+            }
             table.put(preset, queries);
             return queries;
         }
