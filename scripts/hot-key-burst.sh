@@ -10,6 +10,8 @@
 # user look-up). Uses PGHOST/PGPORT (default 127.0.0.1:5432, user postgres, trust) and
 # REDIS_URL (default redis://127.0.0.1:6379); creates and drops a database of its own.
 # REPLICA_ARGS adds properties to every replica, e.g. REPLICA_ARGS=--herd.db.query-delay=500ms.
+# GIVE_UP=1 sends one request to replica 1 at the expiry whose client hangs up after 300 ms,
+# before the burst: the request that takes the lease goes away while its load runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,6 +80,10 @@ for i in $(seq 0 $((REPLICAS - 1))); do
     "http://127.0.0.1:$((BASE_PORT + 100 + i))/actuator/herd/reset" -d '{}' >/dev/null
 done
 
+if [ "${GIVE_UP:-0}" = 1 ]; then
+  curl -s -o /dev/null --max-time 0.3 "http://127.0.0.1:$BASE_PORT/users/$HOT_ID" || true
+  echo "one client gave up on replica 1 after 300 ms (its request held the lease)"
+fi
 result=$(node scripts/burst.mjs "$bases" "/users/$HOT_ID" "$REQUESTS" "$CONCURRENCY")
 ok=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["ok"])' <<<"$result")
 failed=$((REQUESTS - ok))
