@@ -93,6 +93,7 @@ abstract class LeaseCoalescer implements Coalescer {
         return Mono.defer(() -> redisReachable.getAsBoolean()
                 ? detached(tryAcquire(id).flatMap(lease -> {
                     events.lease(scope, "acquired");
+                    events.role(scope, "leader");
                     return lead(lease, load, new Caller());
                 })).then().onErrorResume(error -> Mono.empty())
                 : Mono.empty());

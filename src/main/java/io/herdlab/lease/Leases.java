@@ -116,7 +116,7 @@ public final class Leases implements AutoCloseable {
      * Writes a probe key through Lettuce and reads it through Redisson: a lease in one Redis
      * database and the cache in another would fence every fill and fail every follower.
      */
-    private static void checkSameDatabase(StatefulRedisConnection<String, String> lettuce, RedissonClient redisson,
+    static void checkSameDatabase(StatefulRedisConnection<String, String> lettuce, RedissonClient redisson,
             String prefix, RedisSettings settings) {
         String key = prefix + "{probe}:" + UUID.randomUUID();
         String value = UUID.randomUUID().toString();

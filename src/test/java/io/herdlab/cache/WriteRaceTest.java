@@ -1,7 +1,6 @@
 package io.herdlab.cache;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.herdlab.Replica;
@@ -28,11 +27,7 @@ class WriteRaceTest {
 
     @BeforeAll
     static void createDatabase() {
-        db = TestDatabase.create(WriteRaceTest.class);
-        try (Replica seeder = Replica.start("seeder", db, TestDatabase.keyPrefix(WriteRaceTest.class),
-                "--herd.db.query-delay=0")) {
-            seeder.adminPost("seed", Map.of("users", 100));
-        }
+        db = TestDatabase.seeded(WriteRaceTest.class, 100);
     }
 
     @AfterAll

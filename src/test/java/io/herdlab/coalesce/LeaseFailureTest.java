@@ -3,7 +3,6 @@ package io.herdlab.coalesce;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.herdlab.Replica;
@@ -30,11 +29,7 @@ class LeaseFailureTest {
 
     @BeforeAll
     static void createDatabase() {
-        db = TestDatabase.create(LeaseFailureTest.class);
-        try (Replica seeder = Replica.start("seeder", db, TestDatabase.keyPrefix(LeaseFailureTest.class),
-                "--herd.db.query-delay=0")) {
-            seeder.adminPost("seed", Map.of("users", 100));
-        }
+        db = TestDatabase.seeded(LeaseFailureTest.class, 100);
     }
 
     @AfterAll

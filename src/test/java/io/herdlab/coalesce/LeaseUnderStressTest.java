@@ -40,11 +40,7 @@ class LeaseUnderStressTest {
 
     @BeforeAll
     static void createDatabase() {
-        db = TestDatabase.create(LeaseUnderStressTest.class);
-        try (Replica seeder = Replica.start("seeder", db, TestDatabase.keyPrefix(LeaseUnderStressTest.class),
-                "--herd.db.query-delay=0")) {
-            seeder.adminPost("seed", Map.of("users", 1000));
-        }
+        db = TestDatabase.seeded(LeaseUnderStressTest.class, 1000);
     }
 
     @AfterAll
@@ -69,6 +65,16 @@ class LeaseUnderStressTest {
         finally {
             replicas.forEach(Replica::close);
         }
+    }
+
+    /** A transaction holding an exclusive lock on the users table until it is rolled back or closed. */
+    static Connection lockUsers() throws java.sql.SQLException {
+        Connection lock = db.connect();
+        lock.setAutoCommit(false);
+        try (Statement sql = lock.createStatement()) {
+            sql.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+        }
+        return lock;
     }
 
     static List<Outcome> all(List<CompletableFuture<Outcome>> requests) {
@@ -203,9 +209,7 @@ class LeaseUnderStressTest {
         long hot = preset.equals("lua") ? 40 : 41;
         long before = db.userIndexScansAfterClose();
         withReplicas(3, TestDatabase.REDIS_URL, preset, List.of("--herd.db.query-delay=0"), replicas -> {
-            try (Connection lock = db.connect(); Statement sql = lock.createStatement()) {
-                lock.setAutoCommit(false);
-                sql.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+            try (Connection lock = lockUsers()) {
                 List<CompletableFuture<Outcome>> requests = burst(replicas, 150, hot);
                 Thread.sleep(8_000);
                 lock.rollback();
@@ -229,9 +233,7 @@ class LeaseUnderStressTest {
         long hot = preset.equals("lua") ? 50 : 51;
         withReplicas(2, TestDatabase.REDIS_URL, preset, List.of("--herd.db.query-delay=0",
                 "--herd.db.statement-timeout=2s"), replicas -> {
-            try (Connection lock = db.connect(); Statement sql = lock.createStatement()) {
-                lock.setAutoCommit(false);
-                sql.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+            try (Connection lock = lockUsers()) {
                 List<Outcome> outcomes = all(burst(replicas, 60, hot));
                 assertThat(outcomes).as("the leader's deadline passed; its followers were told at once")
                         .allMatch(o -> o.status() == 503 && o.millis() < 2_000 + 1_500);

@@ -2,7 +2,6 @@ package io.herdlab.coalesce;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.herdlab.ProcessReplica;
@@ -31,11 +30,7 @@ class PausedLeaderTest {
 
     @BeforeAll
     static void createDatabase() {
-        db = TestDatabase.create(PausedLeaderTest.class);
-        try (Replica seeder = Replica.start("seeder", db, TestDatabase.keyPrefix(PausedLeaderTest.class),
-                "--herd.db.query-delay=0")) {
-            seeder.adminPost("seed", Map.of("users", 100));
-        }
+        db = TestDatabase.seeded(PausedLeaderTest.class, 100);
     }
 
     @AfterAll
