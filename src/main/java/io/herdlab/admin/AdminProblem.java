@@ -1,0 +1,38 @@
+package io.herdlab.admin;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/** An admin request herdlab refuses, answered as problem JSON; {@code field} names the culprit. */
+final class AdminProblem extends RuntimeException {
+
+    private final HttpStatus status;
+    private final @Nullable String field;
+
+    AdminProblem(HttpStatus status, @Nullable String field, String detail) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.field = field;
+    }
+
+    static AdminProblem badField(String field, String detail) {
+        return new AdminProblem(HttpStatus.BAD_REQUEST, field, detail);
+    }
+
+    Mono<ServerResponse> response() {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, getMessage());
+        problem.setTitle(status.getReasonPhrase());
+        if (field != null) {
+            problem.setProperty("field", field);
+        }
+        ServerResponse.BodyBuilder response = ServerResponse.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.header("WWW-Authenticate", "Bearer realm=\"herdlab admin\"");
+        }
+        return response.bodyValue(problem);
+    }
+}
