@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -109,6 +110,8 @@ final class HerdAdmin {
                 .map(raw -> AdminRequest.parse(json, action, raw))
                 .flatMap(this::run)
                 .onErrorResume(AdminProblem.class, AdminProblem::response)
+                .onErrorResume(DataBufferLimitException.class, error -> new AdminProblem(HttpStatus.CONTENT_TOO_LARGE,
+                        null, "the body is too large: admin bodies are a few fields, e.g. {\"users\":10000}").response())
                 .onErrorResume(UnavailableException.class, error -> {
                     log.warn("admin {} failed: {}", action, error.getMessage(), error.getCause());
                     return new AdminProblem(HttpStatus.SERVICE_UNAVAILABLE, null, error.getMessage()
