@@ -215,5 +215,10 @@ class AdminTest {
         assertThat(body.has("components")).isFalse();
         assertThat(health.getBody()).doesNotContain("diskSpace").doesNotContain("/");
         assertThat(get(replica.admin(), "/actuator/health/readiness").getStatusCode()).isEqualTo(HttpStatus.OK);
+        // not even with the admin token: the service has no authorization for actuator endpoints
+        ResponseEntity<String> withToken = replica.admin().get().uri("/actuator/health")
+                .header("Authorization", "Bearer " + TOKEN).exchangeToMono(r -> r.toEntity(String.class))
+                .block(Duration.ofSeconds(10));
+        assertThat(JSON.readTree(withToken.getBody()).has("components")).isFalse();
     }
 }
