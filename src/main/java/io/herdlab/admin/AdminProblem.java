@@ -33,6 +33,9 @@ final class AdminProblem extends RuntimeException {
         if (status == HttpStatus.UNAUTHORIZED) {
             response.header("WWW-Authenticate", "Bearer realm=\"herdlab admin\"");
         }
+        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+            response.header("Retry-After", "1");
+        }
         return response.bodyValue(problem);
     }
 }

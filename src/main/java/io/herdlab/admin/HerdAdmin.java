@@ -10,6 +10,7 @@ import io.herdlab.guard.DbGuard;
 import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.HerdMetrics;
 import io.herdlab.metrics.PoolWatcher;
+import io.herdlab.users.DatabaseFailure;
 import io.herdlab.users.UserService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,12 +113,13 @@ final class HerdAdmin {
                 .onErrorResume(AdminProblem.class, AdminProblem::response)
                 .onErrorResume(DataBufferLimitException.class, error -> new AdminProblem(HttpStatus.CONTENT_TOO_LARGE,
                         null, "the body is too large: admin bodies are a few fields, e.g. {\"users\":10000}").response())
-                .onErrorResume(UnavailableException.class, error -> {
-                    log.warn("admin {} failed: {}", action, error.getMessage(), error.getCause());
-                    return new AdminProblem(HttpStatus.SERVICE_UNAVAILABLE, null, error.getMessage()
-                            + "; retry in " + Math.max(1, error.retryAfter().toSeconds()) + " s").response();
-                })
                 .onErrorResume(error -> {
+                    if (DatabaseFailure.of(error) == DatabaseFailure.UNAVAILABLE) {
+                        log.warn("admin {} failed: the database is unavailable", action, error);
+                        long seconds = error instanceof UnavailableException u ? Math.max(1, u.retryAfter().toSeconds()) : 1;
+                        return new AdminProblem(HttpStatus.SERVICE_UNAVAILABLE, null, "the database is unavailable;"
+                                + " retry after " + seconds + " s").response();
+                    }
                     log.error("admin {} failed", action, error);
                     return new AdminProblem(HttpStatus.INTERNAL_SERVER_ERROR, null, "the " + action
                             + " failed; the service log has the cause").response();

@@ -1,14 +1,11 @@
 package io.herdlab.users;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 import io.herdlab.guard.UnavailableException;
-import io.r2dbc.spi.R2dbcException;
-import io.r2dbc.spi.R2dbcNonTransientException;
-import io.r2dbc.spi.R2dbcNonTransientResourceException;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -28,10 +25,16 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
+    /** Seconds a client waits before retrying after a database failure nobody else mapped. */
+    private static final long DATABASE_RETRY_AFTER = 1;
+
     private final IncidentLog unavailable = new IncidentLog(log, "answering 503 (service unavailable)");
-    private final IncidentLog rejected = new IncidentLog(log, "PostgreSQL rejected a request's values (400)");
-    private final IncidentLog conflicts = new IncidentLog(log, "version conflict (409)");
-    private final IncidentLog unexpected = new IncidentLog(log, "unexpected error (500)");
+    /** One burst log per kind, so a flood of one never hides the first of another. */
+    private final Map<DatabaseFailure, IncidentLog> incidents = new EnumMap<>(Map.of(
+            DatabaseFailure.UNAVAILABLE, unavailable,
+            DatabaseFailure.REJECTED, new IncidentLog(log, "PostgreSQL rejected a request's values (400)"),
+            DatabaseFailure.CONFLICT, new IncidentLog(log, "version conflict (409)"),
+            DatabaseFailure.OTHER, new IncidentLog(log, "unexpected error (500)")));
 
     @ExceptionHandler
     ResponseEntity<ProblemDetail> badRequest(BadRequestException ex) {
@@ -61,61 +64,30 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * Whatever reaches here unmapped: a database rejection of the request's values is the
-     * client's to fix (400, or 409 for a version conflict); anything else is ours (500).
+     * Whatever reaches here unmapped: a database that cannot be reached is nobody's fault (503),
+     * a database rejection of the request's values is the client's to fix (400, or 409 for a
+     * version conflict); anything else is ours (500).
      */
     @ExceptionHandler
     ResponseEntity<ProblemDetail> other(RuntimeException ex) {
-        ProblemDetail problem;
-        if (has(ex, OptimisticLockingFailureException.class)) {
-            problem = problem(HttpStatus.CONFLICT, "Conflict",
+        DatabaseFailure kind = DatabaseFailure.of(ex);
+        ProblemDetail problem = switch (kind) {
+            case UNAVAILABLE -> problem(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
+                    "the database is unavailable; retry after " + DATABASE_RETRY_AFTER + " s");
+            case CONFLICT -> problem(HttpStatus.CONFLICT, "Conflict",
                     "the user was changed by another request meanwhile: GET it again and retry the PUT");
-            problem.setProperty("incident", conflicts.record(ex));
-        }
-        else if (rejectedByDatabase(ex)) {
-            problem = problem(HttpStatus.BAD_REQUEST, "Bad request",
+            case REJECTED -> problem(HttpStatus.BAD_REQUEST, "Bad request",
                     "the database refused the values in this request: check each field against the limits in the"
                             + " README (text without control characters, within its length)");
-            problem.setProperty("incident", rejected.record(ex));
-        }
-        else {
-            problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+            case OTHER -> problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                     "herdlab could not serve this request; the service log has the cause under this incident id");
-            problem.setProperty("incident", unexpected.record(ex));
+        };
+        problem.setProperty("incident", incidents.get(kind).record(ex));
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.getStatus());
+        if (kind == DatabaseFailure.UNAVAILABLE) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(DATABASE_RETRY_AFTER));
         }
-        return ResponseEntity.status(problem.getStatus()).body(problem);
-    }
-
-    /**
-     * Constraint and encoding errors, and any other non-transient R2DBC error that is not about
-     * the connection: Spring's {@link DataIntegrityViolationException}, or the driver's own,
-     * possibly wrapped in Spring's DataAccessException.
-     */
-    private static boolean rejectedByDatabase(Throwable ex) {
-        if (has(ex, DataIntegrityViolationException.class)) {
-            return true;
-        }
-        R2dbcException driver = find(ex, R2dbcException.class);
-        if (driver == null) {
-            return false;
-        }
-        String state = driver.getSqlState() == null ? "" : driver.getSqlState();
-        // SQLSTATE class 22: data exception (bad encoding, value too long); 23: integrity violation
-        return state.startsWith("22") || state.startsWith("23")
-                || (driver instanceof R2dbcNonTransientException && !(driver instanceof R2dbcNonTransientResourceException));
-    }
-
-    private static boolean has(Throwable ex, Class<? extends Throwable> type) {
-        return find(ex, type) != null;
-    }
-
-    private static <T extends Throwable> @Nullable T find(Throwable ex, Class<T> type) {
-        for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
+        return response.body(problem);
     }
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail) {

@@ -10,10 +10,12 @@ import io.herdlab.guard.UnavailableException;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
@@ -71,9 +73,15 @@ class ProblemAdviceTest {
     }
 
     @Test
-    void connectionFailuresThatSlipThroughAreNotBlamedOnTheClient() {
-        body(advice.other(new R2dbcNonTransientResourceException(DRIVER_TEXT, "28P01")),
-                HttpStatus.INTERNAL_SERVER_ERROR);
+    void connectionFailuresThatSlipThroughAre503AndAnythingElse500() {
+        for (RuntimeException down : List.of(new R2dbcNonTransientResourceException(DRIVER_TEXT, "28P01"),
+                new R2dbcTransientResourceException(DRIVER_TEXT), new DataAccessResourceFailureException(DRIVER_TEXT),
+                new IllegalStateException(new java.net.ConnectException(DRIVER_TEXT)))) {
+            ResponseEntity<ProblemDetail> response = advice.other(down);
+            assertThat(body(response, HttpStatus.SERVICE_UNAVAILABLE).getDetail())
+                    .isEqualTo("the database is unavailable; retry after 1 s");
+            assertThat(response.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+        }
         body(advice.other(new IllegalStateException(DRIVER_TEXT)), HttpStatus.INTERNAL_SERVER_ERROR);
     }
 

@@ -191,6 +191,15 @@ class UsersApiTest {
             assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
             assertThat(response.getBody()).contains("database is unavailable").contains("\"incident\":")
                     .doesNotContain("\tat ");
+
+            ResponseEntity<String> seed = broken.admin().post().uri("/actuator/herd/seed")
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"users\":10}")
+                    .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(30));
+            assertThat(seed.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+            assertThat(seed.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(seed.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+            assertThat(seed.getBody()).contains("the database is unavailable").doesNotContain("127.0.0.1")
+                    .doesNotContain("refused");
         }
     }
 
