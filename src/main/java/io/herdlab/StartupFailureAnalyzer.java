@@ -2,6 +2,7 @@ package io.herdlab;
 
 import java.util.Locale;
 
+import io.herdlab.users.DatabaseNotReadyException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalysisReporter;
@@ -49,7 +50,7 @@ class StartupFailureAnalyzer implements FailureAnalyzer, Ordered {
             String property = message.substring(0, message.indexOf(' ') < 0 ? message.length() : message.indexOf(' '));
             return new FailureAnalysis(message, "set --" + property + "=<value> (env " + env(property) + ")", t);
         }
-        if (t.getClass().getSimpleName().equals("DatabaseNotReadyException")) {
+        if (t instanceof DatabaseNotReadyException) {
             return new FailureAnalysis(message + " at " + environment.getProperty("spring.r2dbc.url"),
                     "start PostgreSQL (scripts/ensure-services.sh does it on this machine), or point SPRING_R2DBC_URL"
                             + " at one; unset it to use the embedded PostgreSQL", t);

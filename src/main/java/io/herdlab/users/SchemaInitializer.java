@@ -39,7 +39,6 @@ final class SchemaInitializer extends ApplicationR2dbcScriptDatabaseInitializer 
         this.direct = unwrap(factory);
     }
 
-    @SuppressWarnings("unchecked")
     private static ConnectionFactory unwrap(ConnectionFactory factory) {
         return factory instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof ConnectionFactory inner
                 ? unwrap(inner) : factory;
@@ -88,13 +87,5 @@ final class SchemaInitializer extends ApplicationR2dbcScriptDatabaseInitializer 
     private static Mono<Void> execute(Connection connection, String sql) {
         return Mono.from(connection.createStatement(sql).execute()).flatMap(result -> Mono.from(result.getRowsUpdated()))
                 .then();
-    }
-
-    /** PostgreSQL did not accept connections within the wait; the failure analyzer explains it. */
-    static final class DatabaseNotReadyException extends RuntimeException {
-
-        DatabaseNotReadyException(Duration waited, Throwable cause) {
-            super("PostgreSQL did not accept connections within " + waited.toSeconds() + " s", cause);
-        }
     }
 }
