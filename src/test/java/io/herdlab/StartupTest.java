@@ -23,7 +23,7 @@ class StartupTest {
 
     @Test
     void replicasStartedTogetherOnAFreshDatabaseAllComeUpSeeded() throws Exception {
-        int replicas = 4;
+        int replicas = 3;
         String prefix = TestDatabase.keyPrefix(StartupTest.class);
         ExecutorService starters = Executors.newFixedThreadPool(replicas);
         List<CompletableFuture<Replica>> starts = new ArrayList<>();
