@@ -78,15 +78,18 @@ class MalformedInputFuzzTest {
     private int round(Random random) {
         List<Case> cases = new ArrayList<>();
         for (int i = 0; i < CASES_PER_ROUND; i++) {
-            cases.add(switch (i % 4) {
+            cases.add(switch (i % 5) {
                 case 0 -> badId(random);
                 case 1 -> badBody(random);
                 case 2 -> badHeaders(random);
-                default -> badAdmin(random);
+                case 3 -> badAdmin(random);
+                default -> badRoute(random);
             });
         }
+        java.util.Map<Integer, Integer> statuses = new java.util.TreeMap<>();
         for (Case c : cases) {
             Answer answer = c.send().get();
+            statuses.merge(answer.status(), 1, Integer::sum);
             int status = answer.status();
             String body = answer.body();
             assertThat(status).as(c.description() + " → " + body).isBetween(400, 499);
@@ -96,6 +99,7 @@ class MalformedInputFuzzTest {
                 assertThat(body).as(c.description()).doesNotContainIgnoringCase(leak);
             }
         }
+        System.out.println("fuzz statuses: " + statuses);
         return cases.size();
     }
 
@@ -195,6 +199,27 @@ class MalformedInputFuzzTest {
         // seed/warm get only values outside their bounds or of the wrong type
         return new Case("POST /actuator/herd/" + action + (reachesAnAction ? " (token) " : " ") + body,
                 () -> exchange("POST", uri, "application/json", null, body, authorization));
+    }
+
+    private static final String[] METHODS = {"DELETE", "PATCH", "POST", "PUT", "GET"};
+    private static final String[] TRAFFIC_PATHS = {"/", "/users", "/users/", "/users/1/2", "/admin", "/actuator",
+            "/actuator/herd", "/actuator/env", "/%2e%2e/etc/passwd", "/users/1?id=2"};
+    private static final String[] MANAGEMENT_PATHS = {"/actuator/env", "/actuator/heapdump", "/actuator/herd/",
+            "/actuator/herd/keys/1", "/actuator/shutdown", "/users/1", "/actuator/herd/summary/x"};
+
+    private Case badRoute(Random random) {
+        String method = METHODS[random.nextInt(METHODS.length)];
+        boolean management = random.nextBoolean();
+        String path;
+        if (management) {
+            path = MANAGEMENT_PATHS[random.nextInt(MANAGEMENT_PATHS.length)];
+        }
+        else {
+            path = method.equals("GET") || method.equals("PUT") ? TRAFFIC_PATHS[random.nextInt(TRAFFIC_PATHS.length)]
+                    : "/users/" + (1 + random.nextInt(100));
+        }
+        URI uri = URI.create("http://127.0.0.1:" + (management ? replica.managementPort() : replica.port()) + path);
+        return new Case(method + " " + uri, () -> exchange(method, uri, "application/json", null, "{}", null));
     }
 
     /** One answer as received; the JDK client sends headers as given, however malformed. */
