@@ -12,6 +12,7 @@ final class AdminProblem extends RuntimeException {
 
     private final HttpStatus status;
     private final @Nullable String field;
+    private long retryAfterSeconds;
 
     AdminProblem(HttpStatus status, @Nullable String field, String detail) {
         super(detail, null, false, false);
@@ -21,6 +22,14 @@ final class AdminProblem extends RuntimeException {
 
     static AdminProblem badField(String field, String detail) {
         return new AdminProblem(HttpStatus.BAD_REQUEST, field, detail);
+    }
+
+    /** 503 with {@code Retry-After}, the detail saying the same. */
+    static AdminProblem databaseUnavailable(long retryAfterSeconds) {
+        AdminProblem problem = new AdminProblem(HttpStatus.SERVICE_UNAVAILABLE, null,
+                "the database is unavailable; retry after " + retryAfterSeconds + " s");
+        problem.retryAfterSeconds = retryAfterSeconds;
+        return problem;
     }
 
     Mono<ServerResponse> response() {
@@ -33,8 +42,8 @@ final class AdminProblem extends RuntimeException {
         if (status == HttpStatus.UNAUTHORIZED) {
             response.header("WWW-Authenticate", "Bearer realm=\"herdlab admin\"");
         }
-        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
-            response.header("Retry-After", "1");
+        if (retryAfterSeconds > 0) {
+            response.header("Retry-After", Long.toString(retryAfterSeconds));
         }
         return response.bodyValue(problem);
     }

@@ -118,8 +118,7 @@ final class HerdAdmin {
                     if (DatabaseFailure.of(error) == DatabaseFailure.UNAVAILABLE) {
                         log.warn("admin {} failed: the database is unavailable", action, error);
                         long seconds = error instanceof UnavailableException u ? Math.max(1, u.retryAfter().toSeconds()) : 1;
-                        return new AdminProblem(HttpStatus.SERVICE_UNAVAILABLE, null, "the database is unavailable;"
-                                + " retry after " + seconds + " s").response();
+                        return AdminProblem.databaseUnavailable(seconds).response();
                     }
                     log.error("admin {} failed", action, error);
                     return new AdminProblem(HttpStatus.INTERNAL_SERVER_ERROR, null, "the " + action
