@@ -12,12 +12,17 @@ final class AdminProblem extends RuntimeException {
 
     private final HttpStatus status;
     private final @Nullable String field;
-    private long retryAfterSeconds;
+    private final long retryAfterSeconds;
 
     AdminProblem(HttpStatus status, @Nullable String field, String detail) {
+        this(status, field, detail, 0);
+    }
+
+    private AdminProblem(HttpStatus status, @Nullable String field, String detail, long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     static AdminProblem badField(String field, String detail) {
@@ -26,10 +31,8 @@ final class AdminProblem extends RuntimeException {
 
     /** 503 with {@code Retry-After}, the detail saying the same. */
     static AdminProblem databaseUnavailable(long retryAfterSeconds) {
-        AdminProblem problem = new AdminProblem(HttpStatus.SERVICE_UNAVAILABLE, null,
-                "the database is unavailable; retry after " + retryAfterSeconds + " s");
-        problem.retryAfterSeconds = retryAfterSeconds;
-        return problem;
+        return new AdminProblem(HttpStatus.SERVICE_UNAVAILABLE, null,
+                "the database is unavailable; retry after " + retryAfterSeconds + " s", retryAfterSeconds);
     }
 
     Mono<ServerResponse> response() {
