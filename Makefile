@@ -2,29 +2,41 @@ SHELL = /usr/bin/env bash -o pipefail
 .SHELLFLAGS = -ec
 .DEFAULT_GOAL := help
 
+# Maven 3.8's console library writes colour resets even in batch mode: strip every escape code
+# from Maven's output, so a log file or CI console shows plain text.
+PLAIN = sed -u -e 's/\x1b\[[0-9;]*m//g'
 MVN ?= mvn -B -q
 JAR := target/herdlab.jar
 PRESET ?= baseline
+PORT ?= $(or $(SERVER_PORT),8080)
+ADMIN_PORT ?= $(or $(MANAGEMENT_SERVER_PORT),8081)
+# the lab's end-to-end run (make lab PROFILE=quick), over half of make test's time
+SLOW_TESTS = LabQuickProfileTest
 
 ##@ General
 
 .PHONY: help
 help: ## Show this help
-	@awk 'BEGIN {FS = ":.*##"; printf "\nUsage:\n  make \033[36m<target>\033[0m\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) } ' $(MAKEFILE_LIST)
+	@if [ -t 1 ]; then c=$$'\e[36m' b=$$'\e[1m' r=$$'\e[0m'; else c= b= r=; fi; \
+	awk -v c="$$c" -v b="$$b" -v r="$$r" 'BEGIN {FS = ":.*##"; printf "\nUsage:\n  make %s<target>%s\n", c, r} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  %s%-14s%s %s\n", c, $$1, r, $$2 } /^##@/ { printf "\n%s%s%s\n", b, substr($$0, 5), r }' $(MAKEFILE_LIST)
 
 ##@ Service
 
 .PHONY: build
 build: ## Build the jar (target/herdlab.jar), skipping tests
-	$(MVN) -DskipTests package
+	$(MVN) -DskipTests package 2>&1 | $(PLAIN)
 
 .PHONY: run
-run: build ## Run the service (embedded PostgreSQL + Redis unless SPRING_R2DBC_URL / SPRING_DATA_REDIS_URL are set); PRESET=baseline
-	java -jar $(JAR) --herd.mitigation.preset=$(PRESET)
+run: build ## Run the service (embedded PostgreSQL + Redis unless SPRING_R2DBC_URL / SPRING_DATA_REDIS_URL are set); PRESET=baseline PORT=8080 ADMIN_PORT=8081
+	@scripts/run.sh $(JAR) --herd.mitigation.preset=$(PRESET) --server.port=$(PORT) --management.server.port=$(ADMIN_PORT)
 
 .PHONY: test
-test: test-tools ## Run all tests against the local PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379)
-	mvn -B --no-transfer-progress verify
+test: test-tools ## Every test: needs PostgreSQL on 127.0.0.1:5432 (trust), Redis on 127.0.0.1:6379, Node/npm
+	mvn -B --no-transfer-progress verify 2>&1 | $(PLAIN)
+
+.PHONY: check
+check: test-tools ## Every test but the slow end-to-end ones (see SLOW_TESTS); same needs
+	mvn -B --no-transfer-progress verify -Dtest='!$(SLOW_TESTS)' -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | $(PLAIN)
 
 .PHONY: test-tools
 test-tools: ## Install what the offline Kubernetes tests run, when missing (kubectl, shellcheck, yamllint, action-validator)

@@ -4,20 +4,36 @@ import java.time.Clock;
 
 import io.herdlab.HerdProperties;
 import io.herdlab.Mitigation;
-import io.herdlab.cache.UserCache;
 import io.herdlab.guard.DbGuard;
 import io.herdlab.metrics.HerdMetrics;
 import io.herdlab.metrics.PoolWatcher;
 import io.herdlab.users.UserService;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
 
+/**
+ * The admin operations' state lives in the application context; their routes are added to the
+ * management server's context by {@link AdminRoutes}, so they never appear on the traffic port.
+ */
 @Configuration(proxyBeanMethods = false)
 class AdminConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(AdminConfiguration.class);
+
     @Bean
-    HerdEndpoint herdEndpoint(UserService users, UserCache cache, HerdMetrics metrics, PoolWatcher pool,
-            DbGuard guard, Mitigation mitigation, HerdProperties herd, Clock clock) {
-        return new HerdEndpoint(users, cache, metrics, pool, guard, mitigation, herd, clock);
+    HerdAdmin herdAdmin(UserService users, StatefulRedisConnection<String, String> redis, HerdMetrics metrics,
+            PoolWatcher pool, DbGuard guard, Mitigation mitigation, HerdProperties herd, AdminProperties admin,
+            JsonMapper json, Clock clock) {
+        if (admin.open()) {
+            log.info("Admin operations (POST /actuator/herd/*) are open: no herd.admin.token (HERD_ADMIN_TOKEN) is set."
+                    + " Fine on your own machine, where the management port is yours alone; the Helm chart always"
+                    + " sets one.");
+        }
+        return new HerdAdmin(users, new CacheFlush(redis.reactive(), herd.cache().keyPrefix()), metrics, pool, guard,
+                mitigation, herd, admin, json, clock);
     }
 }

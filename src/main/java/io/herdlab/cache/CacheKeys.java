@@ -11,11 +11,6 @@ public record CacheKeys(String prefix) {
         return prefix + "{user:" + id + "}";
     }
 
-    /** A key of the same user, e.g. its lease: {@code value(id) + ":" + suffix}. */
-    public String sibling(long id, String suffix) {
-        return value(id) + ":" + suffix;
-    }
-
     /** The pub/sub channel on which fills and lease hand-overs are announced. */
     public String fillsChannel() {
         return prefix + "fills";

@@ -2,7 +2,6 @@ package io.herdlab.cache;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 
 import io.herdlab.Mitigation;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
@@ -163,14 +162,6 @@ public final class UserCache {
                             SetArgs.Builder.pxAt(ttl.hardExpiry(soft)));
                 }, 512)
                 .count();
-    }
-
-    /** Removes every key under this replica's prefix (lab and test resets). */
-    public Mono<Long> flush() {
-        return redis.keys(keys.prefix() + "*")
-                .buffer(1000)
-                .flatMap((List<String> found) -> redis.del(found.toArray(String[]::new)))
-                .reduce(0L, Long::sum);
     }
 
     public record IdAndEntry(long id, CacheEntry entry) {

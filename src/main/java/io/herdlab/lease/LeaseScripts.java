@@ -40,7 +40,7 @@ final class LeaseScripts {
     }
 
     String leaseKey(long id) {
-        return keys.sibling(id, "lease");
+        return keys.value(id) + Leases.LEASE_KEY_SUFFIX;
     }
 
     String channel() {

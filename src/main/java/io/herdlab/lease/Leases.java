@@ -31,6 +31,9 @@ import org.redisson.config.SslVerificationMode;
  */
 public final class Leases implements AutoCloseable {
 
+    /** A user's lease key is its value key plus this suffix (same hash tag, same slot). */
+    public static final String LEASE_KEY_SUFFIX = ":lease";
+
     /**
      * Redisson's own timeouts, set explicitly: one attempt and a short wait, because a caller
      * that cannot ask for a lease falls back to waiting (Redis slow) or loading directly (Redis

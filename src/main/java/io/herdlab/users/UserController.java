@@ -8,14 +8,17 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 class UserController {
 
     private final UserService users;
+    private final JsonMapper json;
 
-    UserController(UserService users) {
+    UserController(UserService users, JsonMapper json) {
         this.users = users;
+        this.json = json;
     }
 
     @GetMapping("/users/{id}")
@@ -23,18 +26,14 @@ class UserController {
         return Mono.fromCallable(() -> UserIds.parse(id)).flatMap(users::get).map(UserController::json);
     }
 
+    /** The body is read as text and parsed strictly by {@link UserUpdate#parse}, so every mistake names its field. */
     @PutMapping(path = "/users/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<String>> put(@PathVariable String id, @RequestBody Mono<UserUpdate> body) {
+    Mono<ResponseEntity<String>> put(@PathVariable String id, @RequestBody(required = false) Mono<String> body) {
         return Mono.fromCallable(() -> UserIds.parse(id))
                 .flatMap(userId -> body
                         .switchIfEmpty(Mono.error(() -> new BadRequestException("a JSON body is required")))
-                        .flatMap(update -> {
-                            var problems = update.problems();
-                            if (!problems.isEmpty()) {
-                                return Mono.error(new BadRequestException(String.join("; ", problems)));
-                            }
-                            return users.update(userId, update.withDefaults());
-                        }))
+                        .map(raw -> UserUpdate.parse(json, raw))
+                        .flatMap(update -> users.update(userId, update)))
                 .map(UserController::json);
     }
 

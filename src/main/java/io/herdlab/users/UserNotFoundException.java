@@ -4,6 +4,6 @@ package io.herdlab.users;
 class UserNotFoundException extends RuntimeException {
 
     UserNotFoundException(long id) {
-        super("no user with id " + id);
+        super("no user with id " + id, null, false, false);
     }
 }

@@ -1,33 +1,105 @@
 package io.herdlab.users;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** The body of {@code PUT /users/{id}}. */
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The body of {@code PUT /users/{id}}, read strictly so that nothing PostgreSQL would refuse
+ * (a NUL byte, a lone surrogate) ever reaches it: a JSON object with {@code name} (1–100
+ * characters), {@code email} (an address, at most 200) and optionally {@code bio} (at most
+ * 1,000; may contain line breaks and tabs), all strings without control characters. Anything
+ * else is a 400 naming the field.
+ */
 record UserUpdate(String name, String email, String bio) {
 
-    /** What is wrong with this body; empty when it is valid. */
-    List<String> problems() {
-        List<String> problems = new ArrayList<>();
-        if (name == null || name.isBlank()) {
-            problems.add("name is required");
+    /** The limits, in characters (UTF-16 code units), as the README documents them. */
+    static final Map<String, Integer> MAX_LENGTH = Map.of("name", 100, "email", 200, "bio", 1000);
+    private static final List<String> FIELDS = List.of("name", "email", "bio");
+
+    static UserUpdate parse(JsonMapper json, String raw) {
+        JsonNode body;
+        try {
+            body = json.readTree(raw);
         }
-        else if (name.length() > 100) {
-            problems.add("name must be at most 100 characters");
+        catch (JacksonException ex) {
+            throw new BadRequestException("the body is not valid JSON: send {\"name\":…,\"email\":…,\"bio\":…}");
         }
-        if (email == null || !email.matches("[^@\\s]+@[^@\\s]+")) {
-            problems.add("email must look like an e-mail address");
+        if (body == null || !body.isObject()) {
+            throw new BadRequestException("the body must be a JSON object with name, email and optionally bio");
         }
-        else if (email.length() > 200) {
-            problems.add("email must be at most 200 characters");
+        for (String field : body.propertyNames()) {
+            if (!FIELDS.contains(field)) {
+                throw new BadRequestException(field, "unknown field '" + printable(field)
+                        + "': a PUT body has name, email and optionally bio");
+            }
         }
-        if (bio != null && bio.length() > 1000) {
-            problems.add("bio must be at most 1000 characters");
+        String name = text(body, "name", true, false).strip();
+        if (name.isEmpty()) {
+            throw new BadRequestException("name", "name is required (1 to 100 characters)");
         }
-        return problems;
+        String email = text(body, "email", true, false).strip();
+        if (!email.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new BadRequestException("email", "email must look like an e-mail address (name@host)");
+        }
+        String bio = text(body, "bio", false, true);
+        return new UserUpdate(name, email, bio);
     }
 
-    UserUpdate withDefaults() {
-        return new UserUpdate(name.strip(), email.strip(), bio == null ? "" : bio);
+    private static String text(JsonNode body, String field, boolean required, boolean multiline) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw new BadRequestException(field, field + " is required");
+            }
+            return "";
+        }
+        if (!node.isString()) {
+            throw new BadRequestException(field, field + " must be a JSON string, not " + kind(node));
+        }
+        String value = node.stringValue();
+        int max = MAX_LENGTH.get(field);
+        if (value.length() > max) {
+            throw new BadRequestException(field, field + " must be at most " + max + " characters, not "
+                    + value.length());
+        }
+        String problem = badCharacter(value, multiline);
+        if (problem != null) {
+            throw new BadRequestException(field, field + " must not contain " + problem);
+        }
+        return value;
+    }
+
+    /** What is wrong with a character of {@code value}, or null when every one is acceptable. */
+    private static @Nullable String badCharacter(String value, boolean multiline) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            }
+            else if (Character.isSurrogate(c)) {
+                return "an unpaired surrogate (\\u" + Integer.toHexString(c) + ") at position " + i;
+            }
+            else if (Character.isISOControl(c) && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) {
+                return "control characters (\\u" + String.format("%04x", (int) c) + " at position " + i + ")"
+                        + (multiline ? "; line breaks and tabs are fine" : "");
+            }
+        }
+        return null;
+    }
+
+    private static String kind(JsonNode node) {
+        return node.isNumber() ? "a number" : node.isBoolean() ? "a boolean" : node.isArray() ? "an array"
+                : node.isObject() ? "an object" : "that";
+    }
+
+    private static String printable(String text) {
+        String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+        return shown.codePoints().map(c -> Character.isISOControl(c) || Character.isSurrogate((char) c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

@@ -1,7 +1,5 @@
 package io.herdlab.users;
 
-import java.time.Duration;
-
 import io.herdlab.HerdProperties;
 import io.herdlab.cache.UserCache;
 import io.herdlab.guard.DbGuard;
@@ -11,20 +9,23 @@ import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.autoconfigure.init.ConditionalOnSqlInitialization;
+import org.springframework.boot.sql.autoconfigure.init.SqlInitializationProperties;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.r2dbc.core.DatabaseClient;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SqlInitializationProperties.class)
+// the seed waits for the schema; Boot imports this only with its own initializer, which ours replaces
+@Import(DatabaseInitializationDependencyConfigurer.class)
 class UsersConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(UsersConfiguration.class);
 
     /**
      * Every pooled connection carries the replica id, so pg_stat_activity shows who holds it,
@@ -37,16 +38,16 @@ class UsersConfiguration {
                 .option(PostgresqlConnectionFactoryProvider.STATEMENT_TIMEOUT, herd.db().statementTimeout());
     }
 
-    /** Seeds users 1..N once the schema exists, when {@code herd.db.seed-on-start} asks for it. */
+    /** The schema, once across replicas started together, after PostgreSQL accepts connections. */
     @Bean
-    ApplicationRunner seedOnStart(UserService users, HerdProperties herd) {
-        return args -> {
-            int n = herd.db().seedOnStart();
-            if (n > 0) {
-                Long created = users.seed(n).block(Duration.ofMinutes(2));
-                log.info("Seeded users 1..{} ({} created)", n, created);
-            }
-        };
+    @ConditionalOnSqlInitialization
+    SchemaInitializer schemaInitializer(ConnectionFactory pool, SqlInitializationProperties properties) {
+        return new SchemaInitializer(pool, properties);
+    }
+
+    @Bean
+    SeedOnStart seedOnStart(UserService users, HerdProperties herd) {
+        return new SeedOnStart(users, herd);
     }
 
     @Bean

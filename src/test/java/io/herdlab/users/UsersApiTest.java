@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -150,7 +151,7 @@ class UsersApiTest {
 
         ResponseEntity<String> invalid = put("/users/9", MediaType.APPLICATION_JSON, "{\"name\":\"\",\"email\":\"x\"}");
         assertThat(invalid.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
-        assertThat(invalid.getBody()).contains("name is required").contains("email must look like");
+        assertThat(invalid.getBody()).contains("name is required").contains("\"field\":\"name\"");
 
         ResponseEntity<String> text = put("/users/9", MediaType.TEXT_PLAIN, "hello");
         assertThat(text.getStatusCode()).isEqualTo(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
@@ -188,7 +189,58 @@ class UsersApiTest {
             assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
             assertThat(response.getHeaders().getFirst("Retry-After")).isEqualTo("1");
             assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-            assertThat(response.getBody()).contains("database is unavailable").doesNotContain("\tat ");
+            assertThat(response.getBody()).contains("database is unavailable").contains("\"incident\":")
+                    .doesNotContain("\tat ");
+
+            ResponseEntity<String> seed = broken.admin().post().uri("/actuator/herd/seed")
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"users\":10}")
+                    .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(30));
+            assertThat(seed.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+            assertThat(seed.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+            assertThat(seed.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+            assertThat(seed.getBody()).contains("the database is unavailable").doesNotContain("127.0.0.1")
+                    .doesNotContain("refused");
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            {"name":"a\\u0000b","email":"a@herdlab.test"}              | name  | control characters
+            {"name":"Ada","email":"a\\u0000@herdlab.test"}             | email | control characters
+            {"name":"Ada","email":"a@herdlab.test","bio":"x\\u0000"}   | bio   | control characters
+            {"name":"Ada","email":"a@herdlab.test","bio":"x\\u001b[31m"} | bio | control characters
+            {"name":"A\\ud800","email":"a@herdlab.test"}               | name  | unpaired surrogate
+            {"name":5,"email":"a@herdlab.test"}                          | name  | must be a JSON string, not a number
+            {"name":"Ada","email":["a@herdlab.test"]}                    | email | must be a JSON string, not an array
+            {"name":"Ada","email":"a@herdlab.test","bio":true}           | bio   | must be a JSON string, not a boolean
+            {"email":"a@herdlab.test"}                                   | name  | name is required
+            {"name":"Ada"}                                               | email | email is required
+            {"name":"Ada","email":"a@herdlab.test","admin":true}         | admin | unknown field 'admin'
+            """)
+    void badFieldsAre400NamingTheFieldAndNeverReachTheDatabase(String body, String field, String message) {
+        ResponseEntity<String> response = put("/users/10", MediaType.APPLICATION_JSON, body);
+        assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(response.getBody()).contains("\"field\":\"" + field + "\"").contains(message)
+                .doesNotContain("UTF8").doesNotContain("database");
+        assertThat(db.queryLong("SELECT version FROM users WHERE id = 10")).isEqualTo(1);
+    }
+
+    @Test
+    void fieldsLongerThanTheirLimitAre400AndTheLimitsHold() {
+        for (var limit : UserUpdate.MAX_LENGTH.entrySet()) {
+            String field = limit.getKey();
+            String tooLong = field.equals("email") ? "a".repeat(limit.getValue()) + "@x" : "x".repeat(limit.getValue() + 1);
+            String body = "{\"name\":\"Ada\",\"email\":\"ada@herdlab.test\",\"" + field + "\":\"" + tooLong + "\"}";
+            ResponseEntity<String> response = put("/users/10", MediaType.APPLICATION_JSON, body);
+            assertThat(response.getStatusCode()).as(field).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(response.getBody()).contains("\"field\":\"" + field + "\"")
+                    .contains("at most " + limit.getValue() + " characters");
+        }
+        String atTheLimits = "{\"name\":\"" + "n".repeat(100) + "\",\"email\":\"" + "e".repeat(190) + "@herdlab.t\","
+                + "\"bio\":\"line one\\nline two\\ttabbed " + "b".repeat(975) + "\"}";
+        ResponseEntity<String> ok = put("/users/11", MediaType.APPLICATION_JSON, atTheLimits);
+        assertThat(ok.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(db.queryLong("SELECT length(bio) FROM users WHERE id = 11")).isEqualTo(1000);
     }
 }

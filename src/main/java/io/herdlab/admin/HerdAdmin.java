@@ -1,0 +1,217 @@
+package io.herdlab.admin;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.herdlab.HerdProperties;
+import io.herdlab.Mitigation;
+import io.herdlab.guard.DbGuard;
+import io.herdlab.guard.UnavailableException;
+import io.herdlab.metrics.HerdMetrics;
+import io.herdlab.metrics.PoolWatcher;
+import io.herdlab.users.DatabaseFailure;
+import io.herdlab.users.UserService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /actuator/herd} on the management port: the snapshot and its views (open: read-only),
+ * and seed, warm, reset, flush (behind {@code herd.admin.token} when one is set). Every
+ * refusal is problem JSON naming what to fix.
+ */
+final class HerdAdmin {
+
+    private static final Logger log = LoggerFactory.getLogger(HerdAdmin.class);
+
+    private final UserService users;
+    private final CacheFlush cacheFlush;
+    private final HerdMetrics metrics;
+    private final PoolWatcher pool;
+    private final DbGuard guard;
+    private final Mitigation mitigation;
+    private final HerdProperties herd;
+    private final AdminProperties admin;
+    private final AdminToken token;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    HerdAdmin(UserService users, CacheFlush cacheFlush, HerdMetrics metrics, PoolWatcher pool, DbGuard guard,
+            Mitigation mitigation, HerdProperties herd, AdminProperties admin, JsonMapper json, Clock clock) {
+        this.users = users;
+        this.cacheFlush = cacheFlush;
+        this.metrics = metrics;
+        this.pool = pool;
+        this.guard = guard;
+        this.mitigation = mitigation;
+        this.herd = herd;
+        this.admin = admin;
+        this.token = new AdminToken(admin);
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** GET /actuator/herd: everything the lab and a person with curl read. */
+    Mono<ServerResponse> snapshot(ServerRequest request) {
+        return users.activity()
+                .<Object>map(rows -> rows)
+                .onErrorResume(error -> {
+                    // the lab polls every second: the database's failure is logged by the request path
+                    log.debug("pg_stat_activity could not be read for the snapshot: {}", error.toString());
+                    return Mono.just("unavailable: the database did not answer (see the service log)");
+                })
+                .flatMap(activity -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("instance", herd.instanceId());
+                    out.put("preset", mitigation.preset().id());
+                    out.put("mitigation", mitigationView());
+                    out.put("epochMs", clock.millis());
+                    out.put("cache", metrics.cacheSnapshot());
+                    out.put("db", metrics.dbSnapshot());
+                    out.put("pool", pool.snapshot());
+                    out.put("latency", metrics.latencySnapshot());
+                    out.put("latencyBySecond", metrics.latencyBySecond());
+                    out.put("coalesce", metrics.coalesceSnapshot());
+                    out.put("breaker", guard.state());
+                    out.put("pgStatActivity", activity);
+                    return ok(out);
+                });
+    }
+
+    /** GET /actuator/herd/{view}: keys, mitigation, summary. */
+    Mono<ServerResponse> view(ServerRequest request) {
+        return switch (request.pathVariable("view")) {
+            case "keys" -> ok(metrics.queriesPerKey());
+            case "mitigation" -> ok(mitigationView());
+            case "summary" -> ok(summary());
+            default -> new AdminProblem(HttpStatus.NOT_FOUND, null, "unknown view '" + request.pathVariable("view")
+                    + "': GET /actuator/herd, or /actuator/herd/summary, /keys, /mitigation").response();
+        };
+    }
+
+    /** POST /actuator/herd/{action}: seed, warm, reset, flush. */
+    Mono<ServerResponse> act(ServerRequest request) {
+        String action = request.pathVariable("action");
+        if (!AdminRequest.FIELDS.containsKey(action)) {
+            return new AdminProblem(HttpStatus.NOT_FOUND, null, "unknown action '" + action
+                    + "': POST /actuator/herd/seed, /warm, /reset or /flush").response();
+        }
+        if (!authorized(request)) {
+            return new AdminProblem(HttpStatus.UNAUTHORIZED, null, "this admin operation needs the header"
+                    + " 'Authorization: Bearer <herd.admin.token>' (the token is in HERD_ADMIN_TOKEN)").response();
+        }
+        return request.bodyToMono(String.class).defaultIfEmpty("")
+                .map(raw -> AdminRequest.parse(json, action, raw))
+                .flatMap(this::run)
+                .onErrorResume(AdminProblem.class, AdminProblem::response)
+                .onErrorResume(DataBufferLimitException.class, error -> new AdminProblem(HttpStatus.CONTENT_TOO_LARGE,
+                        null, "the body is too large: admin bodies are a few fields, e.g. {\"users\":10000}").response())
+                .onErrorResume(error -> {
+                    if (DatabaseFailure.of(error) == DatabaseFailure.UNAVAILABLE) {
+                        log.warn("admin {} failed: the database is unavailable", action, error);
+                        long seconds = error instanceof UnavailableException u ? Math.max(1, u.retryAfter().toSeconds()) : 1;
+                        return AdminProblem.databaseUnavailable(seconds).response();
+                    }
+                    log.error("admin {} failed", action, error);
+                    return new AdminProblem(HttpStatus.INTERNAL_SERVER_ERROR, null, "the " + action
+                            + " failed; the service log has the cause").response();
+                });
+    }
+
+    private Mono<ServerResponse> run(AdminRequest request) {
+        long start = clock.millis();
+        return switch (request.action()) {
+            case "seed" -> {
+                int n = request.users(admin.maxUsers());
+                yield users.seed(n).flatMap(created -> ok(Map.of("users", n, "created", created,
+                        "millis", clock.millis() - start)));
+            }
+            case "warm" -> warm(request, start);
+            case "reset" -> {
+                metrics.reset();
+                pool.reset();
+                yield ok(Map.of("reset", true, "epochMs", clock.millis()));
+            }
+            case "flush" -> cacheFlush.flush().flatMap(keys -> ok(Map.of("keysDeleted", keys)));
+            default -> throw new IllegalStateException(request.action());
+        };
+    }
+
+    /** {@code aligned} drops the mitigation's jitter for this warm: every key expires at the instant. */
+    private Mono<ServerResponse> warm(AdminRequest request, long start) {
+        int n = request.users(admin.maxUsers());
+        Long ttlSeconds = request.ttlSeconds();
+        Long at = request.expiresAtEpochMs(start);
+        boolean aligned = request.aligned();
+        if (ttlSeconds != null && at != null) {
+            throw AdminProblem.badField("ttlSeconds", "give ttlSeconds or expiresAtEpochMs, not both");
+        }
+        long expiresAt = at != null ? at
+                : start + 1000 * (ttlSeconds != null ? ttlSeconds : herd.cache().ttl().toSeconds());
+        return users.warm(n, expiresAt, !aligned).flatMap(keys -> ok(Map.of("keys", keys,
+                "expiresAtEpochMs", expiresAt, "jitterMaxMs", aligned ? 0 : mitigation.jitterMax().toMillis(),
+                "millis", clock.millis() - start)));
+    }
+
+    /** Open when no token is configured (make run); otherwise the bearer token is required. */
+    private boolean authorized(ServerRequest request) {
+        return !token.configured() || token.matches(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
+    }
+
+    /** The figures the quick start reads after a burst, on one line. */
+    private Map<String, Object> summary() {
+        Map<String, Object> cache = metrics.cacheSnapshot();
+        Map<String, Object> db = metrics.dbSnapshot();
+        Map<String, Object> coalesce = metrics.coalesceSnapshot();
+        long hits = number(cache, "hits");
+        long lookups = hits + number(cache, "misses") + number(cache, "stale");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("instance", herd.instanceId());
+        out.put("preset", mitigation.preset().id());
+        out.put("requests", lookups + number(cache, "negative") + number(cache, "errors"));
+        out.put("hitRatio", lookups == 0 ? null : Math.round(1000.0 * hits / lookups) / 1000.0);
+        out.put("dbQueries", db.get("queries"));
+        out.put("duplicateQueries", db.get("duplicateQueries"));
+        out.put("poolPeakPending", pool.snapshot().get("peakPending"));
+        out.put("leaders", coalesce.get("leaders"));
+        out.put("followers", coalesce.get("followers"));
+        out.put("coalesceTimeouts", coalesce.get("timeouts"));
+        out.put("p99Ms", metrics.latencySnapshot().get("p99Ms"));
+        return out;
+    }
+
+    private static long number(Map<String, Object> map, String key) {
+        return map.get(key) instanceof Number n ? n.longValue() : 0;
+    }
+
+    private Map<String, Object> mitigationView() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("preset", mitigation.preset().id());
+        out.put("jitterMaxMs", mitigation.jitterMax().toMillis());
+        out.put("coalescer", mitigation.coalescer().name().toLowerCase());
+        out.put("waitTimeoutMs", mitigation.waitTimeout().toMillis());
+        out.put("leaseTimeMs", mitigation.leaseTime().toMillis());
+        out.put("staleWhileRevalidate", mitigation.staleWhileRevalidate());
+        out.put("staleForMs", mitigation.staleFor().toMillis());
+        out.put("earlyRefresh", mitigation.earlyRefresh());
+        out.put("beta", mitigation.beta());
+        out.put("negativeTtlMs", mitigation.negativeTtl().toMillis());
+        out.put("breaker", mitigation.breaker());
+        out.put("bulkhead", mitigation.bulkhead());
+        out.put("ttlMs", herd.cache().ttl().toMillis());
+        out.put("queryDelayMs", herd.db().queryDelay().toMillis());
+        return out;
+    }
+
+    private static Mono<ServerResponse> ok(Object body) {
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+    }
+}
