@@ -10,7 +10,7 @@ import io.herdlab.guard.DbGuard;
 import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.HerdMetrics;
 import io.herdlab.metrics.PoolWatcher;
-import io.herdlab.users.DatabaseFailure;
+import io.herdlab.guard.DatabaseFailure;
 import io.herdlab.users.UserService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

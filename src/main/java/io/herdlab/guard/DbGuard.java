@@ -14,12 +14,6 @@ import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOper
 import io.herdlab.DbDeadlines;
 import io.herdlab.Mitigation;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.r2dbc.spi.R2dbcNonTransientResourceException;
-import io.r2dbc.spi.R2dbcTimeoutException;
-import io.r2dbc.spi.R2dbcTransientException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.QueryTimeoutException;
-import org.springframework.dao.TransientDataAccessException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -91,47 +85,14 @@ public final class DbGuard {
 
     /** Unreachable, saturated, or past a deadline: the database cannot serve now. */
     static boolean databaseTrouble(Throwable error) {
-        return error instanceof TimeoutException
-                || error instanceof UnavailableException
-                || error instanceof R2dbcTransientException
-                || error instanceof R2dbcTimeoutException
-                || error instanceof R2dbcNonTransientResourceException
-                || error instanceof TransientDataAccessException
-                || error instanceof QueryTimeoutException
-                || error instanceof DataAccessResourceFailureException
-                || error instanceof java.io.IOException
-                || error instanceof io.netty.channel.ConnectTimeoutException
-                || isConnectionFailure(error)
-                || isCancelledByDeadline(error);
-    }
-
-    /** A driver or pool error that only says the connection is gone (the driver's own types vary). */
-    private static boolean isConnectionFailure(Throwable error) {
-        for (Throwable e = error; e != null; e = e.getCause()) {
-            if (e instanceof java.net.ConnectException || e instanceof java.nio.channels.ClosedChannelException
-                    || e instanceof TimeoutException || e.getClass().getName().contains("PostgresConnection")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** PostgreSQL's statement_timeout (57014, query_canceled) or lock_timeout (55P03). */
-    private static boolean isCancelledByDeadline(Throwable error) {
-        for (Throwable e = error; e != null; e = e.getCause()) {
-            if (e instanceof io.r2dbc.spi.R2dbcException r && ("57014".equals(r.getSqlState())
-                    || "55P03".equals(r.getSqlState()) || "57P01".equals(r.getSqlState()))) {
-                return true;
-            }
-        }
-        return false;
+        return DatabaseFailure.of(error) == DatabaseFailure.UNAVAILABLE;
     }
 
     private static UnavailableException unavailable(Throwable error) {
         if (error instanceof UnavailableException unavailable) {
             return unavailable;
         }
-        String what = error instanceof TimeoutException || isCancelledByDeadline(error)
+        String what = error instanceof TimeoutException || DatabaseFailure.cancelledByDeadline(error)
                 ? "the database did not answer within its deadline"
                 : "the database is unavailable";
         return new UnavailableException(what, RETRY_AFTER, error);

@@ -3,6 +3,7 @@ package io.herdlab.users;
 import java.util.EnumMap;
 import java.util.Map;
 
+import io.herdlab.guard.DatabaseFailure;
 import io.herdlab.guard.UnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

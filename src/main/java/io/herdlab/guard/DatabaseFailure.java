@@ -1,24 +1,27 @@
-package io.herdlab.users;
+package io.herdlab.guard;
 
+import java.io.IOException;
 import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 
-import io.herdlab.guard.UnavailableException;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.R2dbcTimeoutException;
-import io.r2dbc.spi.R2dbcTransientResourceException;
+import io.r2dbc.spi.R2dbcTransientException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessException;
 
 /**
  * Whose a failure is, whatever wraps it (Spring's DataAccessException, Reactor): the client's
  * (the database refused the values, or a newer version exists) or nobody's in particular (the
- * database cannot be reached in time). Used by every place that answers HTTP.
+ * database cannot be reached in time). The one classification: the guard opens its breaker on
+ * {@code UNAVAILABLE} only, and every place that answers HTTP maps the four to 503, 400, 409, 500.
  */
 public enum DatabaseFailure {
 
@@ -32,15 +35,18 @@ public enum DatabaseFailure {
     OTHER;
 
     public static DatabaseFailure of(Throwable error) {
-        if (find(error, UnavailableException.class) != null || find(error, DataAccessResourceFailureException.class) != null
-                || find(error, QueryTimeoutException.class) != null || find(error, R2dbcTimeoutException.class) != null
-                || find(error, R2dbcTransientResourceException.class) != null
-                || find(error, R2dbcNonTransientResourceException.class) != null
-                || find(error, ConnectException.class) != null || find(error, TimeoutException.class) != null) {
-            return UNAVAILABLE;
-        }
+        // a version conflict is a transient data access error to Spring, but it is the client's to resolve
         if (find(error, OptimisticLockingFailureException.class) != null) {
             return CONFLICT;
+        }
+        if (find(error, UnavailableException.class) != null || find(error, DataAccessResourceFailureException.class) != null
+                || find(error, QueryTimeoutException.class) != null || find(error, TransientDataAccessException.class) != null
+                || find(error, R2dbcTimeoutException.class) != null || find(error, R2dbcTransientException.class) != null
+                || find(error, R2dbcNonTransientResourceException.class) != null
+                || find(error, ConnectException.class) != null || find(error, TimeoutException.class) != null
+                || find(error, IOException.class) != null || find(error, ClosedChannelException.class) != null
+                || connectionClosed(error) || cancelledByDeadline(error)) {
+            return UNAVAILABLE;
         }
         if (find(error, DataIntegrityViolationException.class) != null) {
             return REJECTED;
@@ -53,6 +59,26 @@ public enum DatabaseFailure {
         // SQLSTATE class 22: data exception (bad encoding, value too long); 23: integrity violation
         return state.startsWith("22") || state.startsWith("23") || driver instanceof R2dbcNonTransientException
                 ? REJECTED : OTHER;
+    }
+
+    /** The driver's own "connection closed / could not connect" types, which are not public API. */
+    private static boolean connectionClosed(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getName().contains("PostgresConnection")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * PostgreSQL cancelled the statement at its deadline: statement_timeout (57014), lock_timeout
+     * (55P03), or an administrator shutdown (57P01).
+     */
+    static boolean cancelledByDeadline(Throwable error) {
+        R2dbcException driver = find(error, R2dbcException.class);
+        String state = driver == null || driver.getSqlState() == null ? "" : driver.getSqlState();
+        return state.equals("57014") || state.equals("55P03") || state.equals("57P01");
     }
 
     private static <T extends Throwable> @Nullable T find(Throwable error, Class<T> type) {
