@@ -27,25 +27,4 @@ public interface CoalesceEvents {
     /** A follower answered this long after the leader's fill was written (Redis's clock). */
     void wokeUp(String scope, Duration sinceFill);
 
-    CoalesceEvents NONE = new CoalesceEvents() {
-        @Override
-        public void role(String scope, String role) {
-        }
-
-        @Override
-        public void followerWaited(String scope, Duration waited) {
-        }
-
-        @Override
-        public void followerTimedOut(String scope) {
-        }
-
-        @Override
-        public void lease(String scope, String outcome) {
-        }
-
-        @Override
-        public void wokeUp(String scope, Duration sinceFill) {
-        }
-    };
 }

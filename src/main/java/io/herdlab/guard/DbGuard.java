@@ -54,10 +54,6 @@ public final class DbGuard {
         registry.gauge("herd.breaker.state", this, DbGuard::stateCode);
     }
 
-    public DbDeadlines deadlines() {
-        return deadlines;
-    }
-
     /**
      * Wraps one database operation. {@code statement} must apply {@link #statementDeadline}
      * to the statement itself (after the connection is acquired), so a queue for the pool is
