@@ -26,5 +26,4 @@ public interface CoalesceEvents {
 
     /** A follower answered this long after the leader's fill was written (Redis's clock). */
     void wokeUp(String scope, Duration sinceFill);
-
 }
