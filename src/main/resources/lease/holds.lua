@@ -9,7 +9,7 @@ local function holds()
 end
 
 -- A notice on the fills channel: <kind>|<user id>|<Redis time in ms>.
--- F filled (read the cache), A absent (no such user), R released (ask for the lease again).
+-- F filled (read the cache), A absent (no such user), X failed, R released (ask for the lease again).
 local function notify(channel, kind, id)
   local t = redis.call('TIME')
   redis.call('PUBLISH', channel, kind .. '|' .. id .. '|' .. (t[1] * 1000 + math.floor(t[2] / 1000)))

@@ -192,10 +192,14 @@ abstract class LeaseCoalescer implements Coalescer {
                 events.wokeUp(scope, sinceFill);
                 yield Mono.just(CacheEntry.notFound(0));
             }
-            case FAILED -> Mono.error(new UnavailableException("the database load of user " + id
-                    + " failed on the replica holding its lease", Duration.ofSeconds(1)));
+            case FAILED -> Mono.error(leaderFailed(id));
             case RELEASED -> Mono.empty();
         };
+    }
+
+    private static UnavailableException leaderFailed(long id) {
+        return new UnavailableException("the database load of user " + id + " failed on the replica holding its lease",
+                Duration.ofSeconds(1));
     }
 
     /** The cached entry, or empty (not there yet, or Redis slow: the wait is bounded anyway). */
@@ -213,7 +217,8 @@ abstract class LeaseCoalescer implements Coalescer {
         Disposable renewals = renewWhileLoading(lease);
         return peek(id)
                 .filter(cache::fresh)
-                .flatMap(fresh -> release(lease).onErrorResume(error -> Mono.empty()).thenReturn(fresh))
+                .switchIfEmpty(Mono.defer(() -> outcomeJustLeft(id)))
+                .flatMap(known -> release(lease).onErrorResume(error -> Mono.empty()).thenReturn(known))
                 .switchIfEmpty(Mono.defer(() -> load.get().flatMap(entry -> fill(lease, entry))))
                 .onErrorResume(error -> giveUp(lease, error).then(Mono.error(error)))
                 .doFinally(signal -> {
@@ -222,6 +227,18 @@ abstract class LeaseCoalescer implements Coalescer {
                         events.lease(scope, "released-on-cancel");
                     }
                 });
+    }
+
+    /**
+     * A caller that got the lease right after the previous holder gave it up may not have that
+     * holder's notice yet (it travels on another connection): if that holder found no such user
+     * (and cached nothing) under 2 s ago, that answers it instead of a second load.
+     */
+    private Mono<CacheEntry> outcomeJustLeft(long id) {
+        return scripts.recentlyAbsent(id)
+                .onErrorReturn(false)
+                .filter(Boolean::booleanValue)
+                .map(absent -> CacheEntry.notFound(0));
     }
 
     private Mono<CacheEntry> fill(Lease lease, CacheEntry entry) {

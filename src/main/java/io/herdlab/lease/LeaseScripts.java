@@ -31,6 +31,11 @@ final class LeaseScripts {
     private final String fencedFill = script("fenced-fill.lua");
     private final String renew = script("renew.lua");
     private final String release = script("release.lua");
+    /**
+     * How long "no such user" is kept (without negative caching) for followers that take the
+     * lease over before the holder's notice reached them.
+     */
+    static final Duration OUTCOME_TTL = Duration.ofSeconds(2);
 
     LeaseScripts(RedisReactiveCommands<String, String> redis, CacheKeys keys, Duration timeout, Clock clock) {
         this.redis = redis;
@@ -43,16 +48,20 @@ final class LeaseScripts {
         return keys.value(id) + Leases.LEASE_KEY_SUFFIX;
     }
 
+    String outcomeKey(long id) {
+        return keys.value(id) + ":outcome";
+    }
+
     String channel() {
         return keys.fillsChannel();
     }
 
     /** Writes {@code prepared} if {@code lease} still holds and the cache has nothing newer. */
     Mono<Fill> fill(Lease lease, Prepared prepared, boolean absent) {
-        return eval(fencedFill, new String[] {leaseKey(lease.id()), keys.value(lease.id())}, lease.token(),
-                lease.field(), prepared.cacheable() ? prepared.value() : "",
+        return eval(fencedFill, new String[] {leaseKey(lease.id()), keys.value(lease.id()), outcomeKey(lease.id())},
+                lease.token(), lease.field(), prepared.cacheable() ? prepared.value() : "",
                 Long.toString(prepared.expiresAtMs()), Long.toString(prepared.version()), channel(),
-                Long.toString(lease.id()), absent ? "A" : "F")
+                Long.toString(lease.id()), absent ? "A" : "F", Long.toString(OUTCOME_TTL.toMillis()))
                 .map(result -> switch (result.intValue()) {
                     case 1 -> Fill.WRITTEN;
                     case 0 -> Fill.FENCED;
@@ -76,6 +85,11 @@ final class LeaseScripts {
     /** Tells this key's followers, on every replica, what became of it. */
     Mono<Void> announce(Notices.Kind kind, long id) {
         return redis.publish(channel(), Notices.encode(kind, id, clock.millis())).timeout(timeout).then();
+    }
+
+    /** Whether the key's last load, within {@link #OUTCOME_TTL}, found no such user (and cached nothing). */
+    Mono<Boolean> recentlyAbsent(long id) {
+        return redis.get(outcomeKey(id)).timeout(timeout).map("A"::equals).defaultIfEmpty(false);
     }
 
     private Mono<Long> eval(String script, String[] keys, String... args) {

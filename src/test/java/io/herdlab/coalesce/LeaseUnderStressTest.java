@@ -161,8 +161,10 @@ class LeaseUnderStressTest {
     @ValueSource(strings = {"lua", "redisson"})
     void anUnknownIdIsReadOnceAndEveryFollowerGets404AtOnce(String preset) {
         long before = db.userIndexScansAfterClose();
+        long[] warmUpLoads = {0};
         withReplicas(2, TestDatabase.REDIS_URL, preset, List.of("--herd.db.query-delay=3s"), replicas -> {
             all(burst(replicas, 200, 9_000_001)); // warms both replicas' code paths and connections
+            warmUpLoads[0] = totalQueries(replicas);
             replicas.forEach(r -> r.adminPost("reset", Map.of()));
             CompletableFuture<Outcome> leader = getAsync(replicas.get(0), 9_000_000);
             try {
@@ -173,13 +175,14 @@ class LeaseUnderStressTest {
             }
             List<Outcome> outcomes = new ArrayList<>(all(burst(replicas, 199, 9_000_000)));
             outcomes.add(leader.join());
-            assertThat(totalQueries(replicas)).as("one load for the whole burst").isEqualTo(1);
+            assertThat(totalQueries(replicas)).as("one load for the whole burst; %s",
+                    replicas.stream().map(r -> r.snapshot().get("coalesce")).toList()).isEqualTo(1);
             assertThat(outcomes).as("negative caching is off under " + preset).allMatch(o -> o.status() == 404);
             assertThat(outcomes).as("followers answered with the leader, not after a load of their own")
                     .allMatch(o -> o.millis() < 3_000 + 1_500);
             return null;
         });
-        assertThat(db.userIndexScansAfterClose() - before).as("PostgreSQL's look-ups").isEqualTo(2);
+        assertThat(db.userIndexScansAfterClose() - before).as("PostgreSQL's look-ups").isEqualTo(warmUpLoads[0] + 1);
     }
 
     @ParameterizedTest
