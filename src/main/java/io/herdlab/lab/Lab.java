@@ -27,8 +27,9 @@ final class Lab {
         Path dir = options.reportsDir()
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
-        out.println("herdlab lab: profile " + options.profile().id() + ", " + options.replicas() + " replicas, "
-                + options.experiments().size() + " experiments (" + Progress.joinIds(options.experiments()) + ")");
+        out.println("herdlab lab: profile " + options.profile().id() + ", " + options.experiments().size()
+                + " experiments (" + Progress.joinIds(options.experiments()) + "), spike of " + options.spikeRequests()
+                + " requests");
         out.println("report: " + dir);
         ArtilleryRunner artillery = new ArtilleryRunner(options.artilleryDir());
         artillery.ensureInstalled(progress::message);
@@ -45,8 +46,11 @@ final class Lab {
                 progress.experiment(++k, options.experiments().size(), experiment);
                 ExperimentResult result;
                 try {
-                    result = ExperimentResult.of(runner.run(experiment, dir.resolve(experiment.id())));
-                    progress.message(result.oneLine());
+                    Path recorded = dir.resolve(experiment.id());
+                    RunData data = runner.run(experiment, recorded);
+                    RawData.write(recorded, data);
+                    result = ExperimentResult.of(data);
+                    progress.message(Prose.oneLine(result));
                 }
                 catch (IOException | RuntimeException ex) {
                     result = ExperimentResult.failed(experiment, String.valueOf(ex.getMessage()));
