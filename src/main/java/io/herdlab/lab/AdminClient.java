@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.herdlab.contract.HerdJson;
 import io.herdlab.contract.HerdSnapshot;
 import io.herdlab.contract.KeyQueries;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,11 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class AdminClient {
 
-    /** Fields a record does not name are ignored, and absent numbers read as 0. */
-    static final JsonMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .build();
+    static final JsonMapper JSON = HerdJson.MAPPER;
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))

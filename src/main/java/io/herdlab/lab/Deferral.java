@@ -14,7 +14,7 @@ import java.util.Set;
  * @param deferred           keys still cached at the end without a reload: their expiry moved past the run
  * @param expiredUnrequested keys that expired during the run and were not requested before it ended
  * @param windowEndT         seconds since the warm started when the last jittered expiry falls
- * @param runEndT            seconds since the warm started when the run ended
+ * @param runEndT            seconds since the warm started when the run's last response ended
  */
 record Deferral(long jitterMaxMs, int keysWarmed, long reloaded, long deferred, long expiredUnrequested,
         double projectedReloadsPerSecond, double windowEndT, double runEndT) {
@@ -28,7 +28,7 @@ record Deferral(long jitterMaxMs, int keysWarmed, long reloaded, long deferred, 
         return new Deferral(jitter, d.settings().users(), reloaded, alive.size(),
                 Math.max(0, d.settings().users() - reloaded - alive.size()),
                 jitter > 0 ? d.settings().users() * 1000.0 / jitter : Double.NaN,
-                t.t(t.expiryMs() + jitter), t.t(t.endMs()));
+                t.t(t.expiryMs() + jitter), t.t(d.lastResponseEpochMs()));
     }
 
     boolean jittered() {

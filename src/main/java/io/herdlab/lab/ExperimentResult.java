@@ -21,9 +21,4 @@ record ExperimentResult(Experiment experiment, String failure, RunData data, Tra
     boolean ok() {
         return failure == null;
     }
-
-    /** The baseline melted down: its spike P99 is at least {@code minMs} and {@code factor} × the warm phase's. */
-    boolean meltdown(double minMs, double factor) {
-        return ok() && latency.spikeP99() >= minMs && latency.spikeOverWarm() >= factor;
-    }
 }

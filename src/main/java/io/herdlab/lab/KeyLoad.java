@@ -47,13 +47,13 @@ record KeyLoad(long keysQueried, double meanPerKey, long maxPerKey, long hottest
     }
 
     /**
-     * How often a hot key expired during the run: once at the aligned expiry, then once per TTL
-     * after its refill at the spike (without jitter; with jitter the keys expire later, so this
-     * is an upper bound).
+     * How often a hot key expired while requests still came: once at the aligned expiry, then
+     * once per TTL after its refill at the spike (without jitter; with jitter the keys expire
+     * later, so this is an upper bound).
      */
     static int expiries(RunData d) {
         long refill = d.timeline().spikeAtMs() > 0 ? d.timeline().spikeAtMs() : d.timeline().expiryMs();
         long ttl = Math.max(1, d.settings().cacheTtlMs());
-        return 1 + (int) Math.max(0, (d.timeline().endMs() - refill) / ttl);
+        return 1 + (int) Math.max(0, (d.lastResponseEpochMs() - refill) / ttl);
     }
 }

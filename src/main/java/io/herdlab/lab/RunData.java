@@ -36,6 +36,14 @@ record RunData(
         List<Long> cachedAtEnd,
         int artilleryExit) {
 
+    /** When the last response of the run ended, Artillery's or the spike's (the warm start if none did). */
+    long lastResponseEpochMs() {
+        long artillery = artilleryResponses.stream().mapToLong(Response::endEpochMs).max().orElse(0);
+        long spikeEnd = Math.round(spike.stream().filter(r -> r.sent() && !Double.isNaN(r.latencyMs()))
+                .mapToDouble(r -> r.sendEpochMs() + r.latencyMs()).max().orElse(0));
+        return Math.max(timeline.warmStartMs(), Math.max(artillery, spikeEnd));
+    }
+
     /**
      * What the replicas ran with.
      *
@@ -52,7 +60,7 @@ record RunData(
      * @param warmStartMs Artillery started the warm phase (t = 0)
      * @param expiryMs    every warmed key expired, plus its jitter if the preset has any
      * @param spikeAtMs   the spike's planned instant (0 if there was none)
-     * @param endMs       the run ended: Artillery and the spike done
+     * @param endMs       Artillery and the spike stage had exited
      */
     record Timeline(long warmStartMs, long expiryMs, long spikeAtMs, long endMs) {
 
