@@ -66,6 +66,11 @@ final class Charts {
                     series.get(i).name().contains("pending") ? new float[] {6f, 4f} : null, 0f));
         }
         plot.setRenderer(renderer);
+        if (!xLabel.equals(SECONDS)) {
+            NumberAxis counts = (NumberAxis) plot.getDomainAxis();
+            counts.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            counts.setAutoRangeIncludesZero(true);
+        }
         if (logScale) {
             LogAxis axis = new LogAxis(yLabel);
             axis.setSmallestValue(1);

@@ -22,6 +22,22 @@ final class Lab {
         this.progress = new Progress(out, terminal, options.profile().expectedRunSeconds);
     }
 
+    /** Computes every run recorded in {@code options.reportFrom()} again and rewrites its report. */
+    static Report rerender(LabOptions options) throws IOException {
+        List<RunData> runs = new ArrayList<>();
+        try (var dirs = Files.list(options.reportFrom())) {
+            for (Path d : dirs.filter(d -> Files.isRegularFile(d.resolve("run.json"))).toList()) {
+                runs.add(RecordedRun.read(d));
+            }
+        }
+        if (runs.isEmpty()) {
+            throw new IOException("no recorded run (a folder with run.json) in " + options.reportFrom());
+        }
+        runs.sort(java.util.Comparator.comparingLong(d -> d.timeline().warmStartMs()));
+        List<ExperimentResult> results = runs.stream().map(ExperimentResult::of).toList();
+        return Report.write(options.reportFrom(), options, results);
+    }
+
     /** Runs the matrix and writes the report; returns the report's folder. */
     Report run() throws IOException, InterruptedException {
         Path dir = options.reportsDir()

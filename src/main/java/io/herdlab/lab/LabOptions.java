@@ -16,6 +16,7 @@ import java.util.Map;
  * @param launcher     how a replica JVM is started: {@code -jar <jar>} or {@code -cp <classpath> <main>}
  * @param postgresJdbc an existing PostgreSQL as a JDBC URL, or null for the embedded one
  * @param redisUrl     an existing Redis, or null for the embedded one
+ * @param reportFrom   a report folder whose recorded runs are rendered again instead of running anything, or null
  */
 record LabOptions(
         Profile profile,
@@ -33,7 +34,8 @@ record LabOptions(
         List<String> launcher,
         List<String> replicaJvmOptions,
         Path artilleryDir,
-        Path reportsDir) {
+        Path reportsDir,
+        Path reportFrom) {
 
     /** The service's jar, which the replicas run; after the module split, the service module's jar. */
     static final String SERVICE_JAR = "target/herdlab.jar";
@@ -68,6 +70,8 @@ record LabOptions(
               --replica-jvm=-Xmx512m,-XX:+UseSerialGC   JVM options of each replica
               --artillery=artillery       folder with package.json and scenarios/herd.yml
               --out=reports               reports/<timestamp>/ is written below it
+              --report-from=reports/<timestamp>   run nothing: compute the figures again from the runs recorded
+                                          there and rewrite its report (give the same --profile it ran with)
             """;
 
     static LabOptions parse(String... args) {
@@ -129,7 +133,8 @@ record LabOptions(
                 o.nullable("query-delay"), o.list("replica-args", List.of()), launcher,
                 o.list("replica-jvm", List.of("-Xmx512m", "-XX:+UseSerialGC")),
                 Path.of(o.get("artillery", "artillery")).toAbsolutePath(),
-                Path.of(o.get("out", "reports")).toAbsolutePath());
+                Path.of(o.get("out", "reports")).toAbsolutePath(),
+                o.nullable("report-from") == null ? null : Path.of(o.get("report-from", "")).toAbsolutePath());
         if (!o.unused().isEmpty()) {
             throw new UsageException("unknown option(s): " + o.unused());
         }

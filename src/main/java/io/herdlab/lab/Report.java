@@ -77,7 +77,8 @@ final class Report {
             images(md, chartsByExperiment.getOrDefault(id, List.of()));
         }
         md.append("---\nGenerated ").append(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME))
-                .append(" by `").append(command(options)).append("`.\n");
+                .append(" by `").append(command(options, results.stream().map(ExperimentResult::experiment).toList()))
+                .append("`.\n");
         Files.writeString(dir.resolve("report.md"), md);
         Files.writeString(dir.resolve("report.html"), Html.render(md.toString()));
         AdminClient.JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("summary.json").toFile(),
@@ -89,17 +90,18 @@ final class Report {
         files.forEach(c -> md.append("![").append(c).append("](charts/").append(c).append(")\n\n"));
     }
 
-    /** The command line that reproduces this report. */
-    static String command(LabOptions options) {
+    /** The command line that reproduces a report of these experiments. */
+    static String command(LabOptions options, List<Experiment> experiments) {
         StringBuilder c = new StringBuilder("java -jar ").append(LabOptions.SERVICE_JAR).append(" lab --profile=")
                 .append(options.profile().id());
-        c.append(" --experiments=").append(String.join(",", options.experiments().stream()
+        c.append(" --experiments=").append(String.join(",", experiments.stream()
                 .map(e -> e.scaling() ? "scaling" : e.preset().id()).distinct().toList()));
-        c.append(" --dist=").append(String.join(",", options.experiments().stream().filter(e -> !e.scaling())
+        c.append(" --dist=").append(String.join(",", experiments.stream().filter(e -> !e.scaling())
                 .map(Experiment::distribution).distinct().toList()));
-        c.append(" --replicas=").append(options.replicas());
-        if (options.experiments().stream().anyMatch(Experiment::scaling)) {
-            c.append(" --scaling-replicas=").append(String.join(",", options.experiments().stream()
+        c.append(" --replicas=").append(experiments.stream().filter(e -> !e.scaling()).mapToInt(Experiment::replicas)
+                .findFirst().orElse(options.replicas()));
+        if (experiments.stream().anyMatch(Experiment::scaling)) {
+            c.append(" --scaling-replicas=").append(String.join(",", experiments.stream()
                     .filter(Experiment::scaling).map(e -> Integer.toString(e.replicas())).distinct().toList()));
         }
         c.append(" --spike=").append(options.spikeRequests());

@@ -144,7 +144,9 @@ final class WriteUp {
                 d.windowEndT(), d.reloaded(), d.deferred(), Fmt.percent(d.deferredShare()), d.projectedReloadsPerSecond(),
                 (long) r.server().poolMaxSize() * r.experiment().replicas() * 1000
                         / Math.max(1, r.data().settings().queryDelayMs()), r.server().dbPeakPerSecond(),
-                d.runEndedFirst() ? " The run ended first: this lab does not watch the whole window." : "");
+                d.runEndedFirst() ? " The run ended first: this lab does not watch the whole window." : "")
+                + " (Deferred counts keys still in Redis that were never reloaded; a preset with stale-while-revalidate "
+                + "keeps an expired key there for its stale window, so its figure includes keys that expired unrequested.)";
     }
 
     private Optional<ExperimentResult> find(Preset preset, String dist) {
