@@ -50,12 +50,13 @@ final class ScalingAnswer {
                     + "single-flight at the replica counts run here. ", PAYS_BY));
         }
         Scaling.Point l1 = local.get(0);
-        s.at(lease, l1.replicas()).ifPresent(x1 -> p.append(String.format(Locale.ROOT, "Where it does not pay "
-                + "(%d replica%s) it costs %.2f Redis commands per miss against %.2f, and a follower wake-up of %s "
-                + "P50 / %s P99 against %s / %s in process; spike P99 %s against %s.", l1.replicas(),
-                l1.replicas() == 1 ? "" : "s", x1.redisCallsPerMiss(), l1.redisCallsPerMiss(), Fmt.ms(x1.wakeUpP50Ms()),
-                Fmt.ms(x1.wakeUpP99Ms()), Fmt.ms(l1.wakeUpP50Ms()), Fmt.ms(l1.wakeUpP99Ms()), Fmt.ms(x1.spikeP99Ms()),
-                Fmt.ms(l1.spikeP99Ms()))));
+        boolean paysEverywhere = pays.isPresent() && pays.get().replicas() == l1.replicas();
+        s.at(lease, l1.replicas()).ifPresent(x1 -> p.append(String.format(Locale.ROOT, "%s %d replica%s it costs %.2f "
+                + "Redis commands per miss against %.2f, and a follower wake-up of %s P50 / %s P99 against %s / %s in "
+                + "process; spike P99 %s against %s.", paysEverywhere ? "What it costs: at" : "Where it does not pay, at",
+                l1.replicas(), l1.replicas() == 1 ? "" : "s", x1.redisCallsPerMiss(), l1.redisCallsPerMiss(),
+                Fmt.ms(x1.wakeUpP50Ms()), Fmt.ms(x1.wakeUpP99Ms()), Fmt.ms(l1.wakeUpP50Ms()), Fmt.ms(l1.wakeUpP99Ms()),
+                Fmt.ms(x1.spikeP99Ms()), Fmt.ms(l1.spikeP99Ms()))));
         return p.toString();
     }
 }
