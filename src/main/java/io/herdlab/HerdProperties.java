@@ -41,8 +41,11 @@ public record HerdProperties(
      * @param queryDelay  simulated query cost, slept inside the SELECT so the connection is held
      * @param seedOnStart users 1..N to create at start-up (0: none); the embedded database gets
      *                    10,000, so {@code make run} serves profiles straight away
+     * @param statementTimeout PostgreSQL's {@code statement_timeout} on every connection: no
+     *                    statement (a query behind a locked table, a hung server) runs longer
      */
-    public record Db(@DefaultValue("50ms") Duration queryDelay, @DefaultValue("0") int seedOnStart) {
+    public record Db(@DefaultValue("50ms") Duration queryDelay, @DefaultValue("0") int seedOnStart,
+            @DefaultValue("10s") Duration statementTimeout) {
     }
 
     /**
@@ -52,7 +55,12 @@ public record HerdProperties(
     public record Cache(@DefaultValue("60s") Duration ttl, @DefaultValue("herd:") String keyPrefix) {
     }
 
-    /** @param duplicateWindow a second DB query for a key within this window is a duplicate */
-    public record Metrics(@DefaultValue("5s") Duration duplicateWindow) {
+    /**
+     * @param duplicateWindow a second DB query for a key within this window is a duplicate
+     * @param maxTrackedKeys  the most distinct ids whose queries are counted per key (a flood of
+     *                        distinct ids beyond it is counted in total only, so memory stays bounded)
+     */
+    public record Metrics(@DefaultValue("5s") Duration duplicateWindow,
+            @DefaultValue("200000") int maxTrackedKeys) {
     }
 }

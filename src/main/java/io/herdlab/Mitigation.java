@@ -10,8 +10,10 @@ import java.util.Locale;
  *
  * @param jitterMax            uniform random extra TTL in [0, jitterMax] on every cache write
  * @param coalescer            who may load a missing key from the database
- * @param waitTimeout          the longest a follower waits for a leader's value
- * @param leaseTime            how long a distributed lease holds before it expires by itself
+ * @param waitTimeout          the longest a follower waits for a leader's value; by default the
+ *                             longest a load can take (pool wait + statement deadline) plus 2 s
+ * @param leaseTime            how long a distributed lease holds unless its holder renews it
+ *                             (a live holder renews it every third of it while it loads)
  * @param staleWhileRevalidate serve a value past its soft expiry while one refresh runs
  * @param staleFor             how long past the soft expiry a value is kept for that
  * @param earlyRefresh         probabilistic early refresh (XFetch) before the soft expiry
@@ -62,21 +64,22 @@ public record Mitigation(
     /** A dead lease holder blocks its key for at most this long, then the lease expires. */
     private static final Duration LEASE_TIME = Duration.ofSeconds(5);
 
-    /** Twice the lease time: a follower outlives one dead holder and can take its key over. */
-    private static final Duration WAIT_TIMEOUT = LEASE_TIME.multipliedBy(2);
+    /** A follower outlives the slowest load a leader may legitimately run, and then some. */
+    private static final Duration WAIT_MARGIN = Duration.ofSeconds(2);
 
     /** Database loads in flight per replica under {@code full}: a small queue on the pool of 10. */
     private static final int FULL_BULKHEAD = 50;
 
-    public static Mitigation resolve(MitigationProperties p) {
+    public static Mitigation resolve(MitigationProperties p, DbDeadlines deadlines) {
         Preset preset = Preset.parse(p.preset());
+        Duration wait = deadlines.longestLoad().plus(WAIT_MARGIN);
         Mitigation base = switch (preset) {
-            case BASELINE -> defaults(preset, Duration.ZERO, CoalescerKind.NONE);
-            case JITTER -> defaults(preset, JITTER, CoalescerKind.NONE);
-            case LOCAL -> defaults(preset, JITTER, CoalescerKind.LOCAL);
-            case REDISSON -> defaults(preset, JITTER, CoalescerKind.REDISSON);
-            case LUA -> defaults(preset, JITTER, CoalescerKind.LUA);
-            case FULL -> new Mitigation(preset, JITTER, CoalescerKind.TIERED, WAIT_TIMEOUT,
+            case BASELINE -> defaults(preset, Duration.ZERO, CoalescerKind.NONE, wait);
+            case JITTER -> defaults(preset, JITTER, CoalescerKind.NONE, wait);
+            case LOCAL -> defaults(preset, JITTER, CoalescerKind.LOCAL, wait);
+            case REDISSON -> defaults(preset, JITTER, CoalescerKind.REDISSON, wait);
+            case LUA -> defaults(preset, JITTER, CoalescerKind.LUA, wait);
+            case FULL -> new Mitigation(preset, JITTER, CoalescerKind.TIERED, wait,
                     LEASE_TIME, true, Duration.ofSeconds(30), false, 1.0, Duration.ofSeconds(10),
                     true, FULL_BULKHEAD);
         };
@@ -94,8 +97,8 @@ public record Mitigation(
                 or(p.bulkhead(), base.bulkhead));
     }
 
-    private static Mitigation defaults(Preset preset, Duration jitter, CoalescerKind coalescer) {
-        return new Mitigation(preset, jitter, coalescer, WAIT_TIMEOUT, LEASE_TIME, false,
+    private static Mitigation defaults(Preset preset, Duration jitter, CoalescerKind coalescer, Duration wait) {
+        return new Mitigation(preset, jitter, coalescer, wait, LEASE_TIME, false,
                 Duration.ZERO, false, 1.0, Duration.ZERO, false, 0);
     }
 

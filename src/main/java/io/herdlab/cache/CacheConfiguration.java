@@ -8,28 +8,41 @@ import java.time.Duration;
 
 import io.herdlab.HerdProperties;
 import io.herdlab.Mitigation;
-import io.herdlab.metrics.HerdMetrics;
+import io.herdlab.DbDeadlines;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 
 /** The one Lettuce client and connection the cache (and the Lua lease) use. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(RedisSettings.class)
 class CacheConfiguration {
 
     @Bean(destroyMethod = "shutdown")
-    RedisClient redisClient(org.springframework.core.env.Environment environment) {
-        String url = environment.getRequiredProperty("spring.data.redis.url");
-        RedisClient client = RedisClient.create(RedisURI.create(url));
+    ClientResources redisResources() {
+        // reconnect quickly after a Redis restart (Lettuce's default backs off to 30 s)
+        return ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2,
+                        java.util.concurrent.TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    RedisClient redisClient(RedisSettings settings, ClientResources resources) {
+        RedisClient client = RedisClient.create(resources, settings.toUri());
         client.setOptions(ClientOptions.builder()
                 // fail fast while Redis is away instead of queueing commands for later
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(5)))
+                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).build())
+                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
                 .build());
         return client;
     }
@@ -41,11 +54,13 @@ class CacheConfiguration {
 
     @Bean
     UserCache userCache(StatefulRedisConnection<String, String> connection, HerdProperties herd,
-            Mitigation mitigation, HerdMetrics metrics, Clock clock) {
-        return new UserCache(connection.reactive(), herd.cache().keyPrefix(), herd.cache().ttl(), mitigation,
-                metrics, clock, script("redis/fenced-fill.lua"));
+            Mitigation mitigation, Clock clock, RedisSettings settings, DbDeadlines deadlines) {
+        return new UserCache(connection.reactive(), new CacheKeys(herd.cache().keyPrefix()), herd.cache().ttl(),
+                mitigation, clock, deadlines.longestLoad().plusSeconds(5), settings.timeout(),
+                script("redis/versioned-fill.lua"));
     }
 
+    /** A Lua script from the class path. */
     static String script(String path) {
         try {
             return new ClassPathResource(path).getContentAsString(StandardCharsets.UTF_8);

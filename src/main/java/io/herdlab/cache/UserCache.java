@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 
 import io.herdlab.Mitigation;
-import io.herdlab.metrics.HerdMetrics;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -16,106 +15,124 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The user cache in Redis: look-ups that never fail (a Redis error is a counted miss), fills
- * with the TTL policy, fenced fills for lease holders, invalidation and the aligned warm.
+ * The user cache in Redis: look-ups that never fail (a Redis error is an {@code ERROR}
+ * look-up), fills with the TTL policy, invalidation after a write, and the aligned warm.
+ *
+ * <p>With {@code versioned} writes (every preset that coalesces) a fill never replaces a newer
+ * version of the row, and a write leaves a tombstone with its version instead of deleting the
+ * value, so a load that read the row before the write cannot cache the old row after it.
+ * Without them (baseline, jitter) it is the lab guide's naive cache-aside, race included.
  */
 public final class UserCache {
 
     private static final Logger log = LoggerFactory.getLogger(UserCache.class);
-    /**
-     * Generous on purpose: a Redis that is down is noticed at once (commands are rejected while
-     * disconnected); this only bounds a Redis, or a replica, that is merely slow.
-     */
-    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(5);
 
     /** What a look-up found. {@code entry} is null for a miss or an error. */
     public record Lookup(CacheResult result, CacheEntry entry) {
     }
 
+    /** A loaded entry ready to write: the encoded value (null: nothing to cache) and its expiry. */
+    public record Prepared(String value, long expiresAtMs, long version) {
+        public boolean cacheable() {
+            return value != null;
+        }
+    }
+
     private final RedisReactiveCommands<String, String> redis;
-    private final String prefix;
+    private final CacheKeys keys;
     private final TtlPolicy ttl;
     private final Mitigation mitigation;
-    private final HerdMetrics metrics;
     private final Clock clock;
-    private final String fencedFillScript;
+    private final boolean versioned;
+    private final Duration tombstoneTtl;
+    private final Duration redisTimeout;
+    private final String versionedFill;
     private final BurstLog readFailures = new BurstLog(log, "Redis read (treated as a miss)");
     private final BurstLog writeFailures = new BurstLog(log, "Redis write (value served uncached)");
 
-    UserCache(RedisReactiveCommands<String, String> redis, String prefix, Duration baseTtl, Mitigation mitigation,
-            HerdMetrics metrics, Clock clock, String fencedFillScript) {
+    /**
+     * @param tombstoneTtl how long a write's tombstone refuses older fills: at least the
+     *                     longest a load can take (pool wait + statement deadline)
+     */
+    UserCache(RedisReactiveCommands<String, String> redis, CacheKeys keys, Duration baseTtl, Mitigation mitigation,
+            Clock clock, Duration tombstoneTtl, Duration redisTimeout, String versionedFill) {
         this.redis = redis;
-        this.prefix = prefix;
+        this.keys = keys;
         this.ttl = new TtlPolicy(baseTtl, mitigation);
         this.mitigation = mitigation;
-        this.metrics = metrics;
         this.clock = clock;
-        this.fencedFillScript = fencedFillScript;
+        this.versioned = mitigation.coalescer() != Mitigation.CoalescerKind.NONE;
+        this.tombstoneTtl = tombstoneTtl.compareTo(baseTtl) > 0 ? tombstoneTtl : baseTtl;
+        this.redisTimeout = redisTimeout;
+        this.versionedFill = versionedFill;
     }
 
-    public String key(long id) {
-        return prefix + "user:" + id;
-    }
-
-    public String leaseKey(long id) {
-        return prefix + "lease:user:" + id;
-    }
-
-    /** The pub/sub channel on which lease holders announce fills. */
-    public String filledChannel() {
-        return prefix + "filled";
+    public CacheKeys keys() {
+        return keys;
     }
 
     public long now() {
         return clock.millis();
     }
 
-    /** Looks the user up; counts the outcome; a Redis failure is an {@code ERROR} with no entry. */
+    /** Looks the user up; a Redis failure is an {@code ERROR} with no entry. */
     public Mono<Lookup> get(long id) {
-        return redis.get(key(id))
-                .timeout(REDIS_TIMEOUT)
+        return redis.get(keys.value(id))
+                .timeout(redisTimeout)
                 .map(raw -> classify(CacheEntry.decode(raw)))
                 .defaultIfEmpty(new Lookup(CacheResult.MISS, null))
                 .onErrorResume(error -> {
                     readFailures.failed(error);
                     return Mono.just(new Lookup(CacheResult.ERROR, null));
-                })
-                .doOnNext(lookup -> metrics.cache(lookup.result()));
+                });
     }
 
-    /** Reads the value without counting it, for coalescers waiting on a fill. */
+    /** The cached entry, empty when there is none (or a tombstone); errors are the caller's. */
     public Mono<CacheEntry> peek(long id) {
-        return redis.get(key(id)).timeout(REDIS_TIMEOUT).map(CacheEntry::decode);
+        return redis.get(keys.value(id)).timeout(redisTimeout).mapNotNull(CacheEntry::decode);
+    }
+
+    /** Whether {@code entry} is still fresh (before its soft expiry). */
+    public boolean fresh(CacheEntry entry) {
+        return entry.softExpiresAtMs() > now();
     }
 
     private Lookup classify(CacheEntry entry) {
+        if (entry == null) {
+            return new Lookup(CacheResult.MISS, null);
+        }
         if (!entry.exists()) {
             return new Lookup(CacheResult.NEGATIVE, entry);
         }
-        return new Lookup(entry.softExpiresAtMs() <= now() ? CacheResult.STALE : CacheResult.HIT, entry);
+        return new Lookup(fresh(entry) ? CacheResult.HIT : CacheResult.STALE, entry);
     }
 
-    /** Stamps a freshly loaded entry with its soft expiry; null when it must not be cached. */
-    public CacheEntry stamp(CacheEntry loaded) {
+    /** Stamps a freshly loaded entry with its expiries and encodes it for a write. */
+    public Prepared prepare(CacheEntry loaded) {
         long now = now();
         if (!loaded.exists()) {
-            return mitigation.negativeTtl().isZero() ? null : loaded.withSoftExpiry(ttl.negativeExpiry(now));
+            if (mitigation.negativeTtl().isZero()) {
+                return new Prepared(null, 0, loaded.version());
+            }
+            long expiry = ttl.negativeExpiry(now);
+            return new Prepared(loaded.withSoftExpiry(expiry).encode(), expiry, loaded.version());
         }
-        return loaded.withSoftExpiry(ttl.softExpiry(now));
+        long soft = ttl.softExpiry(now);
+        return new Prepared(loaded.withSoftExpiry(soft).encode(), ttl.hardExpiry(soft), loaded.version());
     }
 
-    private long hardExpiry(CacheEntry stamped) {
-        return stamped.exists() ? ttl.hardExpiry(stamped.softExpiresAtMs()) : stamped.softExpiresAtMs();
-    }
-
-    /** Writes the entry with the TTL policy; a write failure is logged and swallowed. */
+    /** Writes a loaded entry (versioned when the preset coalesces); a failure is logged and swallowed. */
     public Mono<Void> fill(long id, CacheEntry loaded) {
-        CacheEntry stamped = stamp(loaded);
-        if (stamped == null) {
+        Prepared prepared = prepare(loaded);
+        if (!prepared.cacheable()) {
             return Mono.empty();
         }
-        return redis.set(key(id), stamped.encode(), SetArgs.Builder.pxAt(hardExpiry(stamped)))
-                .timeout(REDIS_TIMEOUT)
+        Mono<?> write = versioned
+                ? redis.<Long>eval(versionedFill, ScriptOutputType.INTEGER, new String[] {keys.value(id)},
+                        prepared.value(), Long.toString(prepared.expiresAtMs()), Long.toString(prepared.version()))
+                        .next()
+                : redis.set(keys.value(id), prepared.value(), SetArgs.Builder.pxAt(prepared.expiresAtMs()));
+        return write.timeout(redisTimeout)
                 .onErrorResume(error -> {
                     writeFailures.failed(error);
                     return Mono.empty();
@@ -124,35 +141,14 @@ public final class UserCache {
     }
 
     /**
-     * Writes the entry only while {@code leaseKey} still holds {@code token} (fencing), then
-     * releases the lease and announces the fill. Emits what happened to the value.
-     *
-     * @param tokenField null for a string lease (the key's value is the token); for a Redisson
-     *                   lock, the hash field that marks the holder
+     * Drops the cached value after a write of version {@code version}: a tombstone when writes
+     * are versioned, a plain delete otherwise. Errors reach the caller.
      */
-    public Mono<FencedFill> fillFenced(long id, CacheEntry loaded, String token, String tokenField) {
-        CacheEntry stamped = stamp(loaded);
-        String value = stamped == null ? "" : stamped.encode();
-        long hard = stamped == null ? 0 : hardExpiry(stamped);
-        String[] keys = {leaseKey(id), key(id), filledChannel()};
-        return redis.<Long>eval(fencedFillScript, ScriptOutputType.INTEGER, keys, token,
-                        tokenField == null ? "" : tokenField, value, Long.toString(hard), Long.toString(id))
-                .next()
-                .timeout(REDIS_TIMEOUT)
-                .map(result -> result == 1L ? FencedFill.WRITTEN : result == 0L ? FencedFill.FENCED : FencedFill.LOST);
-    }
-
-    /** Announces that the lease holder for {@code id} failed, so waiters fail fast. */
-    public Mono<Void> announceFailure(long id, String message) {
-        return redis.publish(filledChannel(), "-" + id + "|" + message)
-                .timeout(REDIS_TIMEOUT)
-                .onErrorResume(error -> Mono.empty())
-                .then();
-    }
-
-    /** Drops the value and any lease on it, so an in-flight lease holder cannot write back. */
-    public Mono<Void> invalidate(long id) {
-        return redis.del(key(id), leaseKey(id)).timeout(REDIS_TIMEOUT).then();
+    public Mono<Void> invalidate(long id, long version) {
+        Mono<?> drop = versioned
+                ? redis.set(keys.value(id), CacheEntry.tombstone(version), SetArgs.Builder.px(tombstoneTtl))
+                : redis.del(keys.value(id));
+        return drop.timeout(redisTimeout).then();
     }
 
     /**
@@ -162,26 +158,21 @@ public final class UserCache {
     public Mono<Long> warm(Flux<IdAndEntry> entries, long expiresAtMs, boolean jitter) {
         return entries
                 .flatMap(e -> {
-                    CacheEntry stamped = e.entry().withSoftExpiry(jitter ? ttl.softExpiryFrom(expiresAtMs) : expiresAtMs);
-                    return redis.set(key(e.id()), stamped.encode(), SetArgs.Builder.pxAt(hardExpiry(stamped)));
+                    long soft = jitter ? ttl.softExpiryFrom(expiresAtMs) : expiresAtMs;
+                    return redis.set(keys.value(e.id()), e.entry().withSoftExpiry(soft).encode(),
+                            SetArgs.Builder.pxAt(ttl.hardExpiry(soft)));
                 }, 512)
                 .count();
     }
 
     /** Removes every key under this replica's prefix (lab and test resets). */
     public Mono<Long> flush() {
-        return redis.keys(prefix + "*")
+        return redis.keys(keys.prefix() + "*")
                 .buffer(1000)
-                .flatMap((List<String> keys) -> redis.del(keys.toArray(String[]::new)))
+                .flatMap((List<String> found) -> redis.del(found.toArray(String[]::new)))
                 .reduce(0L, Long::sum);
     }
 
     public record IdAndEntry(long id, CacheEntry entry) {
     }
-
-    /**
-     * Outcome of a fenced fill: written; fenced (the lease is gone: it expired, or a write
-     * deleted it); lost (another holder has taken the lease over).
-     */
-    public enum FencedFill { WRITTEN, FENCED, LOST }
 }

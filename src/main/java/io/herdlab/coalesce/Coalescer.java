@@ -6,20 +6,21 @@ import io.herdlab.cache.CacheEntry;
 import reactor.core.publisher.Mono;
 
 /**
- * Decides who loads a missing key. One leader per key per scope runs {@code fetch} (the
- * guarded database read) and fills the cache; followers get the leader's value, or its error
- * at once, and never wait past a bound. A follower that cancels never cancels the leader.
+ * Decides who loads a missing key, like Go's {@code singleflight.Group}: one leader per key per
+ * scope runs {@code load} (the guarded database read) and fills the cache; followers get the
+ * leader's value, its "absent", or its error, and never wait past a bound. The leader's load
+ * runs detached from its caller: a caller (leader or follower) that goes away never stops it.
+ * Implementations know nothing of their callers and record nothing themselves: what happens is
+ * reported to the {@link CoalesceEvents} they are given.
  */
 public interface Coalescer {
 
-    /** The entry for {@code id}, loaded through {@code fetch} by this caller or a leader. */
-    Mono<CacheEntry> load(long id, Supplier<Mono<CacheEntry>> fetch);
+    /** The entry for {@code id}, loaded through {@code load} by this caller or a leader. */
+    Mono<CacheEntry> load(long id, Supplier<Mono<CacheEntry>> load);
 
     /**
      * Reloads {@code id} in the background (stale-while-revalidate, early refresh) unless
      * someone in scope is loading it already; never waits for another loader.
      */
-    default Mono<Void> refresh(long id, Supplier<Mono<CacheEntry>> fetch) {
-        return load(id, fetch).then();
-    }
+    Mono<Void> refresh(long id, Supplier<Mono<CacheEntry>> load);
 }

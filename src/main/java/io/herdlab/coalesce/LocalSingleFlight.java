@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.guard.UnavailableException;
-import io.herdlab.metrics.HerdMetrics;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -16,40 +15,44 @@ import reactor.core.publisher.Sinks;
  * never cancels it; its value or error reaches every caller; the entry is removed by identity
  * before the result is published, so a later caller starts a fresh load.
  */
-final class LocalSingleFlight implements Coalescer {
+public final class LocalSingleFlight implements Coalescer {
+
+    private static final String SCOPE = "local";
 
     /** One load in flight; {@code result} replays its single outcome to every caller. */
     private static final class Call {
         final Sinks.One<CacheEntry> result = Sinks.one();
     }
 
-    private final ConcurrentHashMap<Long, Call> calls = new ConcurrentHashMap<>(); // the map guards itself
+    /** Loads in flight by key; the map guards itself, entries leave by identity. */
+    private final ConcurrentHashMap<Long, Call> calls = new ConcurrentHashMap<>();
     private final Coalescer downstream;
     private final Duration waitTimeout;
-    private final HerdMetrics metrics;
+    private final CoalesceEvents events;
 
-    LocalSingleFlight(Coalescer downstream, Duration waitTimeout, HerdMetrics metrics) {
+    /** @param downstream who loads for the leader: the database directly, or a lease across replicas */
+    public LocalSingleFlight(Coalescer downstream, Duration waitTimeout, CoalesceEvents events) {
         this.downstream = downstream;
         this.waitTimeout = waitTimeout;
-        this.metrics = metrics;
+        this.events = events;
     }
 
     @Override
-    public Mono<CacheEntry> load(long id, Supplier<Mono<CacheEntry>> fetch) {
+    public Mono<CacheEntry> load(long id, Supplier<Mono<CacheEntry>> load) {
         return Mono.defer(() -> {
             Call call = new Call();
             Call existing = calls.putIfAbsent(id, call);
             if (existing == null) {
-                metrics.coalesceRole("local", "leader");
-                start(id, call, fetch);
+                events.role(SCOPE, "leader");
+                start(id, call, downstream.load(id, load));
                 return call.result.asMono();
             }
-            metrics.coalesceRole("local", "follower");
+            events.role(SCOPE, "follower");
             long start = System.nanoTime();
             return existing.result.asMono()
-                    .doOnSuccess(entry -> metrics.coalesceWait("local", Duration.ofNanos(System.nanoTime() - start)))
+                    .doOnSuccess(entry -> events.followerWaited(SCOPE, Duration.ofNanos(System.nanoTime() - start)))
                     .timeout(waitTimeout, Mono.error(() -> {
-                        metrics.coalesceTimeout("local");
+                        events.followerTimedOut(SCOPE);
                         return new UnavailableException("timed out after " + waitTimeout.toMillis()
                                 + " ms waiting for another request to load user " + id, Duration.ofSeconds(1));
                     }));
@@ -57,20 +60,20 @@ final class LocalSingleFlight implements Coalescer {
     }
 
     @Override
-    public Mono<Void> refresh(long id, Supplier<Mono<CacheEntry>> fetch) {
+    public Mono<Void> refresh(long id, Supplier<Mono<CacheEntry>> load) {
         return Mono.defer(() -> {
             Call call = new Call();
             if (calls.putIfAbsent(id, call) != null) {
                 return Mono.empty(); // somebody here is loading it already
             }
-            metrics.coalesceRole("local", "leader");
-            start(id, call, fetch);
+            events.role(SCOPE, "leader");
+            start(id, call, downstream.refresh(id, load).then(Mono.<CacheEntry>empty()));
             return call.result.asMono().then();
         });
     }
 
-    private void start(long id, Call call, Supplier<Mono<CacheEntry>> fetch) {
-        downstream.load(id, fetch).subscribe(
+    private void start(long id, Call call, Mono<CacheEntry> work) {
+        work.subscribe(
                 entry -> {
                     calls.remove(id, call);
                     call.result.tryEmitValue(entry);
@@ -81,7 +84,7 @@ final class LocalSingleFlight implements Coalescer {
                 },
                 () -> {
                     calls.remove(id, call);
-                    call.result.tryEmitError(new IllegalStateException("the load of user " + id + " ended empty"));
+                    call.result.tryEmitEmpty();
                 });
     }
 

@@ -1,6 +1,7 @@
 package io.herdlab.guard;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
@@ -10,21 +11,35 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.reactor.bulkhead.operator.BulkheadOperator;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.herdlab.DbDeadlines;
 import io.herdlab.Mitigation;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.R2dbcTransientException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessException;
 import reactor.core.publisher.Mono;
 
 /**
- * Guards database loads: a bulkhead caps how many run at once in this replica, a circuit
- * breaker stops sending loads to a database that keeps failing or crawling. Either one
- * rejecting a load is an {@link UnavailableException}, answered fast as 503.
+ * Guards every database statement, read or write: a bulkhead caps how many run at once in
+ * this replica, a circuit breaker stops sending statements to a database that keeps failing or
+ * crawling, and the deadlines bound each one. What the database cannot do right now
+ * (unreachable, saturated, past a deadline) becomes an {@link UnavailableException} in
+ * herdlab's own words; an error about the statement itself (a constraint, bad input) is passed
+ * on unchanged for the caller to answer as the client's mistake.
  */
 public final class DbGuard {
 
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead;
+    private final DbDeadlines deadlines;
 
-    DbGuard(Mitigation mitigation, MeterRegistry registry) {
+    DbGuard(Mitigation mitigation, DbDeadlines deadlines, MeterRegistry registry) {
+        this.deadlines = deadlines;
         this.breaker = mitigation.breaker() ? CircuitBreaker.of("db", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
                 .slidingWindowSize(10)
@@ -34,7 +49,8 @@ public final class DbGuard {
                 .slowCallRateThreshold(80)
                 .waitDurationInOpenState(Duration.ofSeconds(5))
                 .permittedNumberOfCallsInHalfOpenState(5)
-                .ignoreExceptions(BulkheadFullException.class)
+                // only the database's own trouble opens the breaker, not this replica's queue or bad input
+                .recordException(DbGuard::databaseTrouble)
                 .build()) : null;
         this.bulkhead = mitigation.bulkhead() > 0 ? Bulkhead.of("db", BulkheadConfig.custom()
                 .maxConcurrentCalls(mitigation.bulkhead())
@@ -44,19 +60,81 @@ public final class DbGuard {
         registry.gauge("herd.breaker.state", this, DbGuard::stateCode);
     }
 
-    /** Wraps one database load. */
-    public <T> Mono<T> protect(Mono<T> load) {
-        Mono<T> guarded = load;
-        if (bulkhead != null) {
-            guarded = guarded.transformDeferred(BulkheadOperator.of(bulkhead));
-        }
+    public DbDeadlines deadlines() {
+        return deadlines;
+    }
+
+    /**
+     * Wraps one database operation. {@code statement} must apply {@link #statementDeadline}
+     * to the statement itself (after the connection is acquired), so a queue for the pool is
+     * bounded by the pool and a running statement by its deadline.
+     */
+    public <T> Mono<T> protect(Mono<T> statement) {
+        Mono<T> guarded = statement.onErrorMap(DbGuard::databaseTrouble, DbGuard::unavailable);
         if (breaker != null) {
             guarded = guarded.transformDeferred(CircuitBreakerOperator.of(breaker));
         }
-        return guarded.onErrorMap(CallNotPermittedException.class,
-                        ex -> new UnavailableException("the database circuit breaker is open", Duration.ofSeconds(5), ex))
-                .onErrorMap(BulkheadFullException.class,
-                        ex -> new UnavailableException("too many database loads in flight", Duration.ofSeconds(1), ex));
+        if (bulkhead != null) {
+            guarded = guarded.transformDeferred(BulkheadOperator.of(bulkhead));
+        }
+        return guarded
+                .onErrorMap(CallNotPermittedException.class, ex -> UnavailableException.rejected(
+                        "the database circuit breaker is open", Duration.ofSeconds(5), ex))
+                .onErrorMap(BulkheadFullException.class, ex -> UnavailableException.rejected(
+                        "too many database loads in flight on this replica", RETRY_AFTER, ex));
+    }
+
+    /** The client-side deadline of one statement, a little above PostgreSQL's statement_timeout. */
+    public <T> Mono<T> statementDeadline(Mono<T> statement) {
+        return statement.timeout(deadlines.statementGuard());
+    }
+
+    /** Unreachable, saturated, or past a deadline: the database cannot serve now. */
+    static boolean databaseTrouble(Throwable error) {
+        return error instanceof TimeoutException
+                || error instanceof UnavailableException
+                || error instanceof R2dbcTransientException
+                || error instanceof R2dbcTimeoutException
+                || error instanceof R2dbcNonTransientResourceException
+                || error instanceof TransientDataAccessException
+                || error instanceof QueryTimeoutException
+                || error instanceof DataAccessResourceFailureException
+                || error instanceof java.io.IOException
+                || error instanceof io.netty.channel.ConnectTimeoutException
+                || isConnectionFailure(error)
+                || isCancelledByDeadline(error);
+    }
+
+    /** A driver or pool error that only says the connection is gone (the driver's own types vary). */
+    private static boolean isConnectionFailure(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof java.net.ConnectException || e instanceof java.nio.channels.ClosedChannelException
+                    || e instanceof TimeoutException || e.getClass().getName().contains("PostgresConnection")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** PostgreSQL's statement_timeout (57014, query_canceled) or lock_timeout (55P03). */
+    private static boolean isCancelledByDeadline(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof io.r2dbc.spi.R2dbcException r && ("57014".equals(r.getSqlState())
+                    || "55P03".equals(r.getSqlState()) || "57P01".equals(r.getSqlState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static UnavailableException unavailable(Throwable error) {
+        if (error instanceof UnavailableException unavailable) {
+            return unavailable;
+        }
+        String what = error instanceof TimeoutException || isCancelledByDeadline(error)
+                ? "the database did not answer within its deadline"
+                : "the database is unavailable";
+        return new UnavailableException(what, RETRY_AFTER, error);
     }
 
     /** 0 closed, 1 open, 2 half-open, -1 disabled (Prometheus {@code herd_breaker_state}). */

@@ -1,5 +1,6 @@
 package io.herdlab.guard;
 
+import io.herdlab.DbDeadlines;
 import io.herdlab.Mitigation;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
@@ -9,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 class GuardConfiguration {
 
     @Bean
-    DbGuard dbGuard(Mitigation mitigation, MeterRegistry registry) {
-        return new DbGuard(mitigation, registry);
+    DbGuard dbGuard(Mitigation mitigation, DbDeadlines deadlines, MeterRegistry registry) {
+        return new DbGuard(mitigation, deadlines, registry);
     }
 }

@@ -41,9 +41,9 @@ public final class HerdMetrics {
     private final Counter dbDuplicates;
     private final Timer dbQueryTimer;
 
-    public HerdMetrics(MeterRegistry registry, Duration duplicateWindow, Clock clock) {
+    public HerdMetrics(MeterRegistry registry, Duration duplicateWindow, int maxTrackedKeys, Clock clock) {
         this.registry = registry;
-        this.keyQueries = new KeyQueryCounts(duplicateWindow);
+        this.keyQueries = new KeyQueryCounts(duplicateWindow, maxTrackedKeys);
         this.latency = new LatencyHistogram(clock);
         for (CacheResult result : CacheResult.values()) {
             cacheCounters.put(result, registry.counter("herd.cache.requests", "result", result.id));
@@ -94,6 +94,16 @@ public final class HerdMetrics {
         registry.timer("herd.coalesce.wait", "mode", mode).record(waited);
     }
 
+    /** A lease follower answered this long after its leader's fill was written. */
+    public void wakeUp(String mode, Duration sinceFill) {
+        registry.timer("herd.coalesce.wakeup", "mode", mode).record(sinceFill);
+    }
+
+    /** A write's cached copy could not be dropped (the PUT answered 503). */
+    public void invalidationFailed() {
+        increment("cache.invalidationFailures", "herd.cache.invalidation.failures");
+    }
+
     public void coalesceTimeout(String mode) {
         increment("coalesce.timeouts", "herd.coalesce.timeouts", "mode", mode);
     }
@@ -129,6 +139,7 @@ public final class HerdMetrics {
         out.put("errors", count("cache.error"));
         out.put("staleRefreshes", count("refresh.stale"));
         out.put("earlyRefreshes", count("refresh.early"));
+        out.put("invalidationFailures", count("cache.invalidationFailures"));
         return out;
     }
 
@@ -149,6 +160,11 @@ public final class HerdMetrics {
         out.put("leaseBusy", count("lease.busy"));
         out.put("leaseLost", count("lease.lost"));
         out.put("fenced", count("lease.fenced"));
+        out.put("refused", count("lease.refused"));
+        out.put("leaseExtended", count("lease.extended"));
+        out.put("leaseReleased", count("lease.released"));
+        out.put("releasedOnCancel", count("lease.released-on-cancel"));
+        out.put("direct", count("coalesce.direct"));
         return out;
     }
 

@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How often each user id was fetched from the database since the last reset, and whether a
- * fetch repeated one of the same key within the duplicate window.
+ * fetch repeated one of the same key within the duplicate window. At most {@code maxKeys} ids
+ * are tracked: a flood of distinct ids beyond that is counted as untracked, not remembered.
  */
 final class KeyQueryCounts {
 
@@ -21,14 +23,24 @@ final class KeyQueryCounts {
 
     private final ConcurrentHashMap<Long, Key> keys = new ConcurrentHashMap<>();
     private final long windowNanos;
+    private final int maxKeys;
+    private final LongAdder untracked = new LongAdder();
 
-    KeyQueryCounts(Duration duplicateWindow) {
+    KeyQueryCounts(Duration duplicateWindow, int maxKeys) {
         this.windowNanos = duplicateWindow.toNanos();
+        this.maxKeys = maxKeys;
     }
 
     /** Counts one query of {@code id}; true when it duplicates one within the window. */
     boolean record(long id, long nowNanos) {
-        Key key = keys.computeIfAbsent(id, k -> new Key());
+        Key key = keys.get(id);
+        if (key == null) {
+            if (keys.size() >= maxKeys) {
+                untracked.increment();
+                return false;
+            }
+            key = keys.computeIfAbsent(id, k -> new Key());
+        }
         synchronized (key) {
             boolean duplicate = key.queries > 0 && nowNanos - key.lastNanos <= windowNanos;
             key.queries++;
@@ -39,6 +51,7 @@ final class KeyQueryCounts {
 
     void reset() {
         keys.clear();
+        untracked.reset();
     }
 
     Map<Long, Integer> all() {
@@ -66,6 +79,7 @@ final class KeyQueryCounts {
                 .toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("keysQueried", all.size());
+        out.put("untrackedQueries", untracked.sum());
         out.put("topKeys", topKeys);
         out.put("queriesPerKeyHistogram", histogram);
         return out;

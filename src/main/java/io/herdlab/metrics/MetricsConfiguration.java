@@ -22,7 +22,7 @@ class MetricsConfiguration {
     @Bean
     HerdMetrics herdMetrics(MeterRegistry registry, HerdProperties herd, Clock clock, Mitigation mitigation) {
         Gauge.builder("herd.mitigation.info", () -> 1).tag("preset", mitigation.preset().id()).register(registry);
-        return new HerdMetrics(registry, herd.metrics().duplicateWindow(), clock);
+        return new HerdMetrics(registry, herd.metrics().duplicateWindow(), herd.metrics().maxTrackedKeys(), clock);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,14 +1,22 @@
 package io.herdlab.users;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Map;
+import java.util.function.Function;
 
+import io.herdlab.guard.DbGuard;
 import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Statement;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** SQL for the users table, through the (deliberately small) R2DBC pool. */
+/**
+ * SQL for the users table, through the (deliberately small) R2DBC pool. The reads and writes
+ * of the traffic path run under the statement deadline once they hold a connection, so a
+ * queue for the pool is bounded by the pool and a running statement by its deadline.
+ */
 final class UserRepository {
 
     /**
@@ -41,23 +49,32 @@ final class UserRepository {
 
     private final DatabaseClient db;
     private final Duration queryDelay;
+    private final DbGuard guard;
 
-    UserRepository(DatabaseClient db, Duration queryDelay) {
+    UserRepository(DatabaseClient db, Duration queryDelay, DbGuard guard) {
         this.db = db;
         this.queryDelay = queryDelay;
+        this.guard = guard;
     }
 
     Mono<User> find(long id) {
-        DatabaseClient.GenericExecuteSpec spec = queryDelay.isZero()
-                ? db.sql(FIND).bind(0, id)
-                : db.sql(FIND_SLOW).bind(0, id).bind(1, queryDelay.toNanos() / 1e9);
-        return spec.map(UserRepository::toUser).first().filter(user -> user.id() != null);
+        return one(connection -> queryDelay.isZero()
+                ? connection.createStatement(FIND).bind(0, id)
+                : connection.createStatement(FIND_SLOW).bind(0, id).bind(1, queryDelay.toNanos() / 1e9))
+                .filter(user -> user.id() != null);
     }
 
     Mono<User> update(long id, UserUpdate update) {
-        return db.sql(UPDATE).bind(0, id).bind(1, update.name()).bind(2, update.email()).bind(3, update.bio())
-                .map(UserRepository::toUser)
-                .first();
+        return one(connection -> connection.createStatement(UPDATE).bind(0, id).bind(1, update.name())
+                .bind(2, update.email()).bind(3, update.bio()));
+    }
+
+    /** The first row of one statement, under the statement deadline once a connection is held. */
+    private Mono<User> one(Function<io.r2dbc.spi.Connection, Statement> statement) {
+        return db.inConnection(connection -> guard.statementDeadline(
+                Flux.from(statement.apply(connection).execute())
+                        .concatMap(result -> result.map(UserRepository::toUser))
+                        .next()));
     }
 
     /** Creates users 1..n that do not exist yet; returns how many were created. */
@@ -86,6 +103,6 @@ final class UserRepository {
     private static User toUser(Readable row) {
         return new User(row.get("id", Long.class), row.get("name", String.class), row.get("email", String.class),
                 row.get("bio", String.class), row.get("version", Long.class),
-                row.get("updated_at", java.time.OffsetDateTime.class));
+                row.get("updated_at", OffsetDateTime.class));
     }
 }

@@ -3,11 +3,11 @@ package io.herdlab.users;
 import java.time.Duration;
 
 import io.herdlab.HerdProperties;
-import io.herdlab.Mitigation;
 import io.herdlab.cache.UserCache;
-import io.herdlab.coalesce.Coalescer;
 import io.herdlab.guard.DbGuard;
-import io.herdlab.metrics.HerdMetrics;
+import io.herdlab.readthrough.ReadThrough;
+import io.herdlab.readthrough.RowSource;
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
@@ -26,11 +26,15 @@ class UsersConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(UsersConfiguration.class);
 
-    /** Every pooled connection carries the replica id, so pg_stat_activity shows who holds it. */
+    /**
+     * Every pooled connection carries the replica id, so pg_stat_activity shows who holds it,
+     * and PostgreSQL's statement_timeout, so no statement runs past its deadline.
+     */
     @Bean
-    ConnectionFactoryOptionsBuilderCustomizer applicationName(HerdProperties herd) {
-        return builder -> builder.option(io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider.APPLICATION_NAME,
-                herd.instanceId());
+    ConnectionFactoryOptionsBuilderCustomizer connectionOptions(HerdProperties herd) {
+        return builder -> builder
+                .option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, herd.instanceId())
+                .option(PostgresqlConnectionFactoryProvider.STATEMENT_TIMEOUT, herd.db().statementTimeout());
     }
 
     /** Seeds users 1..N once the schema exists, when {@code herd.db.seed-on-start} asks for it. */
@@ -46,12 +50,23 @@ class UsersConfiguration {
     }
 
     @Bean
-    UserService userService(ConnectionFactory pool, R2dbcProperties r2dbc, HerdProperties herd, UserCache cache,
-            Coalescer coalescer, DbGuard guard, HerdMetrics metrics, JsonMapper json, Mitigation mitigation) {
+    UserRepository userRepository(ConnectionFactory pool, HerdProperties herd, DbGuard guard) {
+        return new UserRepository(DatabaseClient.create(pool), herd.db().queryDelay(), guard);
+    }
+
+    /** What the read-through cache loads on a miss: the row as the JSON it serves. */
+    @Bean
+    RowSource userRows(UserRepository repository, JsonMapper json) {
+        return id -> repository.find(id).map(user -> new RowSource.Row(json.writeValueAsString(user), user.version()));
+    }
+
+    @Bean
+    UserService userService(UserRepository repository, ReadThrough reads, ConnectionFactory pool, R2dbcProperties r2dbc,
+            HerdProperties herd, UserCache cache, DbGuard guard, JsonMapper json) {
         // pg_stat_activity is read over a connection of its own: a saturated pool must not hide itself
         ConnectionFactoryOptions.Builder monitorOptions = ConnectionFactoryOptions.parse(r2dbc.getUrl()).mutate()
-                .option(io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider.APPLICATION_NAME,
-                        herd.instanceId() + "-monitor");
+                .option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, herd.instanceId() + "-monitor")
+                .option(PostgresqlConnectionFactoryProvider.STATEMENT_TIMEOUT, herd.db().statementTimeout());
         if (r2dbc.getUsername() != null) {
             monitorOptions.option(ConnectionFactoryOptions.USER, r2dbc.getUsername());
         }
@@ -59,7 +74,6 @@ class UsersConfiguration {
             monitorOptions.option(ConnectionFactoryOptions.PASSWORD, r2dbc.getPassword());
         }
         ConnectionFactory monitor = ConnectionFactories.get(monitorOptions.build());
-        return new UserService(new UserRepository(DatabaseClient.create(pool), herd.db().queryDelay()), cache,
-                coalescer, guard, metrics, json, DatabaseClient.create(monitor), mitigation);
+        return new UserService(repository, reads, cache, guard, json, DatabaseClient.create(monitor));
     }
 }

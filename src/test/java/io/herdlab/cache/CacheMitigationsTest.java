@@ -41,7 +41,7 @@ class CacheMitigationsTest {
             int[] bins = new int[10]; // ten one-minute bins over the 10-minute jitter window
             List<Long> ttls = new ArrayList<>();
             for (int id = 1; id <= 1000; id++) {
-                long ttl = redis.pttl(prefix + "user:" + id);
+                long ttl = redis.pttl(prefix + "{user:" + id + "}");
                 ttls.add(ttl);
                 long extra = ttl - 60_000;
                 bins[(int) Math.min(9, Math.max(0, extra / 60_000))]++;
@@ -62,7 +62,7 @@ class CacheMitigationsTest {
                 "--herd.cache.ttl=2s", "--herd.mitigation.jitter-max=0s", "--herd.db.query-delay=300ms")) {
             RedisCommands<String, String> redis = replica.bean(StatefulRedisConnection.class).sync();
             assertThat(replica.getUser(3).getStatusCode().value()).isEqualTo(200);
-            assertThat(redis.pttl(prefix + "user:3")).as("kept 30 s past the soft expiry").isGreaterThan(29_000);
+            assertThat(redis.pttl(prefix + "{user:3}")).as("kept 30 s past the soft expiry").isGreaterThan(29_000);
             Thread.sleep(2_200);
             replica.adminPost("reset", Map.of());
 
@@ -123,7 +123,7 @@ class CacheMitigationsTest {
             }
             assertThat(replica.count("db", "queries")).isEqualTo(1);
             assertThat(replica.count("cache", "negative")).isEqualTo(4);
-            assertThat(redis.pttl(prefix + "user:777777")).isBetween(1L, 10_000L);
+            assertThat(redis.pttl(prefix + "{user:777777}")).isBetween(1L, 10_000L);
             replica.adminPost("flush", Map.of());
         }
         try (Replica baseline = Replica.start("no-negative", db, prefix, "--herd.mitigation.preset=baseline")) {

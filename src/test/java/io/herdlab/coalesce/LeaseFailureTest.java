@@ -102,31 +102,32 @@ class LeaseFailureTest {
         }
     }
 
-    @Test
-    void aLeaderHangingPastItsLeaseIsReplacedOrItsFollowersTimeOutWithinTheBound() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"lua", "redisson"})
+    void aLeaderSlowerThanItsLeaseKeepsItAndLoadsOnce(String preset) throws Exception {
         String prefix = TestDatabase.keyPrefix(LeaseFailureTest.class);
-        String[] args = {"--herd.mitigation.preset=lua", "--herd.db.query-delay=3s",
-                "--herd.mitigation.lease-time=1s", "--herd.mitigation.wait-timeout=6s"};
-        try (Replica a = Replica.start("hang-a", db, prefix, args);
-             Replica b = Replica.start("hang-b", db, prefix, args)) {
-            CompletableFuture<Outcome> leader = getAsync(a, 8);
+        long id = preset.equals("lua") ? 8 : 12;
+        String[] args = {"--herd.mitigation.preset=" + preset, "--herd.db.query-delay=3s",
+                "--herd.mitigation.lease-time=1s", "--herd.mitigation.wait-timeout=8s"};
+        try (Replica a = Replica.start("slow-a", db, prefix, args);
+             Replica b = Replica.start("slow-b", db, prefix, args)) {
+            long readsBefore = db.userIndexScans();
+            CompletableFuture<Outcome> leader = getAsync(a, id);
             awaitSlowQuery();
             List<CompletableFuture<Outcome>> followers = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                followers.add(getAsync(b, 8));
+                followers.add(getAsync(b, id));
             }
             assertThat(leader.get().status()).isEqualTo(200);
             for (CompletableFuture<Outcome> follower : followers) {
                 Outcome outcome = follower.get();
-                assertThat(outcome.status()).isIn(200, 503);
-                assertThat(outcome.millis()).as("nothing waits past the bound").isLessThan(6_000 + 2_000);
+                assertThat(outcome.status()).as(outcome.toString()).isEqualTo(200);
+                assertThat(outcome.body()).contains("\"id\":" + id);
             }
-            // the first leader's lease expired at 1 s: its late fill was fenced off, or b took over
-            long fenced = a.count("coalesce", "fenced") + a.count("coalesce", "leaseLost")
-                    + b.count("coalesce", "fenced");
-            long takeovers = b.count("coalesce", "leaseAcquired");
-            assertThat(fenced + takeovers).as("a stale lease holder never writes unchecked").isPositive();
-            assertThat(getAsync(b, 8).get().status()).isEqualTo(200);
+            // the 3 s load outlived the 1 s lease three times over: the holder renewed it, nobody took over
+            assertThat(db.userIndexScans() - readsBefore).as("PostgreSQL's reads of the key").isEqualTo(1);
+            assertThat(a.count("coalesce", "leaseExtended")).isGreaterThanOrEqualTo(2);
+            assertThat(a.count("coalesce", "leaseLost") + b.count("coalesce", "leaseAcquired")).isZero();
         }
     }
 
@@ -140,10 +141,10 @@ class LeaseFailureTest {
             RedisCommands<String, String> redis = survivor.bean(StatefulRedisConnection.class).sync();
             getAsync(doomed, 9);
             awaitSlowQuery();
-            assertThat(redis.exists(prefix + "lease:user:9")).isEqualTo(1);
+            assertThat(redis.exists(prefix + "{user:9}:lease")).isEqualTo(1);
             doomed.close(); // the holder is gone mid-load, its lease still in Redis
             Thread.sleep(1_200);
-            assertThat(redis.exists(prefix + "lease:user:9")).as("the lease expired by itself").isZero();
+            assertThat(redis.exists(prefix + "{user:9}:lease")).as("the lease expired by itself").isZero();
 
             Outcome next = getAsync(survivor, 9).get();
             assertThat(next.status()).isEqualTo(200);
@@ -173,11 +174,12 @@ class LeaseFailureTest {
             Outcome old = slowRead.get();
             assertThat(old.status()).isEqualTo(200);
             assertThat(old.body()).as("the slow read saw the row as it was").contains("\"name\":\"User " + id + "\"");
-            String cached = redis.get(prefix + "user:" + id);
+            String cached = redis.get(prefix + "{user:" + id + "}");
             assertThat(cached).as("the old row was not written back").satisfiesAnyOf(
                     value -> assertThat(value).isNull(),
+                    value -> assertThat(value).startsWith("T|"),
                     value -> assertThat(value).contains("Updated " + preset));
-            assertThat(replica.count("coalesce", "fenced")).isEqualTo(1);
+            assertThat(replica.count("coalesce", "refused") + replica.count("coalesce", "fenced")).isEqualTo(1);
             assertThat(getAsync(replica, id).get().body()).contains("Updated " + preset);
         }
     }

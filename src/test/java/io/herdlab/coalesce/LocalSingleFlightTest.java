@@ -8,8 +8,6 @@ import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.guard.UnavailableException;
-import io.herdlab.metrics.HerdMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -21,10 +19,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The in-process single-flight contract, with a controllable loader in place of the database. */
 class LocalSingleFlightTest {
 
-    final HerdMetrics metrics = new HerdMetrics(new SimpleMeterRegistry(), Duration.ofSeconds(5),
-            java.time.Clock.systemUTC());
+    final RecordedEvents metrics = new RecordedEvents();
     /** Downstream that just runs the fetch (what NoCoalescer does, minus the cache fill). */
-    final Coalescer direct = (id, fetch) -> fetch.get();
+    final Coalescer direct = new Coalescer() {
+        @Override
+        public Mono<CacheEntry> load(long id, Supplier<Mono<CacheEntry>> fetch) {
+            return fetch.get();
+        }
+
+        @Override
+        public Mono<Void> refresh(long id, Supplier<Mono<CacheEntry>> fetch) {
+            return fetch.get().then();
+        }
+    };
 
     @Test
     void concurrentCallersShareOneLoad() {
@@ -38,12 +45,13 @@ class LocalSingleFlightTest {
         List<Mono<CacheEntry>> callers = java.util.stream.IntStream.range(0, 50)
                 .mapToObj(i -> flight.load(1, fetch).cache()).toList();
         callers.forEach(Mono::subscribe);
-        db.tryEmitValue(CacheEntry.found("{\"id\":1}", 3));
+        db.tryEmitValue(CacheEntry.found("{\"id\":1}", 1, 3));
 
         StepVerifier.create(Flux.concat(callers)).expectNextCount(50).verifyComplete();
         assertThat(loads).hasValue(1);
         assertThat(flight.inFlight()).isZero();
-        assertThat(metrics.coalesceSnapshot()).containsEntry("leaders", 1L).containsEntry("followers", 49L);
+        assertThat(metrics.count("local", "leader")).isEqualTo(1);
+        assertThat(metrics.count("local", "follower")).isEqualTo(49);
     }
 
     @Test
@@ -75,7 +83,7 @@ class LocalSingleFlightTest {
         assertThat(cancelled).isFalse();
         assertThat(flight.inFlight()).isEqualTo(1);
 
-        db.tryEmitValue(CacheEntry.found("{}", 1));
+        db.tryEmitValue(CacheEntry.found("{}", 1, 1));
         assertThat(cancelled).isFalse();
         assertThat(flight.inFlight()).isZero();
     }
@@ -88,7 +96,7 @@ class LocalSingleFlightTest {
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnavailableException.class)
                         .hasMessageContaining("timed out after 200 ms"))
                 .verify(Duration.ofSeconds(2));
-        assertThat(metrics.coalesceSnapshot()).containsEntry("timeouts", 1L);
+        assertThat(metrics.count("local", "timeout")).isEqualTo(1);
     }
 
     @Test
@@ -96,7 +104,7 @@ class LocalSingleFlightTest {
         LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics);
         Sinks.One<CacheEntry> first = Sinks.one();
         flight.load(5, first::asMono).subscribe();
-        first.tryEmitValue(CacheEntry.found("{\"v\":1}", 1));
+        first.tryEmitValue(CacheEntry.found("{\"v\":1}", 1, 1));
         assertThat(flight.inFlight()).isZero();
 
         Sinks.One<CacheEntry> second = Sinks.one();
@@ -107,7 +115,7 @@ class LocalSingleFlightTest {
         }).cache();
         next.subscribe();
         assertThat(flight.inFlight()).isEqualTo(1);
-        second.tryEmitValue(CacheEntry.found("{\"v\":2}", 1));
+        second.tryEmitValue(CacheEntry.found("{\"v\":2}", 2, 1));
         StepVerifier.create(next).expectNextMatches(e -> e.json().equals("{\"v\":2}")).verifyComplete();
         assertThat(secondLoads).hasValue(1);
     }

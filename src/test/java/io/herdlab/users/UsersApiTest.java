@@ -68,14 +68,14 @@ class UsersApiTest {
 
     @Test
     void missLoadsFromPostgresAndFillsTheCacheThenHits() {
-        redis.del(prefix + "user:7");
+        redis.del(prefix + "{user:7}");
 
         ResponseEntity<String> first = get("/users/7");
         assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(first.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
         assertThat(first.getBody()).contains("\"id\":7").contains("\"email\":\"user7@herdlab.test\"");
-        assertThat(redis.get(prefix + "user:7")).endsWith(first.getBody());
-        assertThat(redis.pttl(prefix + "user:7")).isBetween(55_000L, 60_000L);
+        assertThat(redis.get(prefix + "{user:7}")).endsWith(first.getBody());
+        assertThat(redis.pttl(prefix + "{user:7}")).isBetween(55_000L, 60_000L);
 
         ResponseEntity<String> second = get("/users/7");
         assertThat(second.getBody()).isEqualTo(first.getBody());
@@ -88,13 +88,13 @@ class UsersApiTest {
     @Test
     void putUpdatesTheRowAndDropsTheCachedValue() {
         assertThat(get("/users/8").getBody()).contains("\"name\":\"User 8\"");
-        assertThat(redis.exists(prefix + "user:8")).isEqualTo(1);
+        assertThat(redis.exists(prefix + "{user:8}")).isEqualTo(1);
 
         ResponseEntity<String> updated = put("/users/8", MediaType.APPLICATION_JSON,
                 "{\"name\":\"Ada\",\"email\":\"ada@herdlab.test\",\"bio\":\"first\"}");
         assertThat(updated.getStatusCode()).isEqualTo(HttpStatus.OK);
         assertThat(updated.getBody()).contains("\"name\":\"Ada\"").contains("\"version\":2");
-        assertThat(redis.exists(prefix + "user:8")).isZero();
+        assertThat(redis.exists(prefix + "{user:8}")).isZero();
 
         assertThat(get("/users/8").getBody()).contains("\"name\":\"Ada\"").contains("\"bio\":\"first\"");
         assertThat(db.queryLong("SELECT version FROM users WHERE id = 8")).isEqualTo(2);
@@ -120,7 +120,7 @@ class UsersApiTest {
         // PEXPIRETIME (Redis 7) gives each key's absolute expiry: all the same millisecond
         List<Long> expiries = new ArrayList<>();
         for (int id = 1; id <= 200; id++) {
-            expiries.add(redis.pexpiretime(prefix + "user:" + id));
+            expiries.add(redis.pexpiretime(prefix + "{user:" + id + "}"));
         }
         assertThat(expiries).containsOnly(expiresAt);
     }

@@ -1,0 +1,51 @@
+package io.herdlab.coalesce;
+
+import java.time.Duration;
+
+/**
+ * What a coalescer reports, so that the mechanisms stay free of metrics. {@code scope} names
+ * the mechanism ({@code local}, {@code lua}, {@code redisson}).
+ */
+public interface CoalesceEvents {
+
+    /** A caller became the leader, a follower, or loaded directly (nobody to coordinate with). */
+    void role(String scope, String role);
+
+    /** A follower got its answer after waiting this long. */
+    void followerWaited(String scope, Duration waited);
+
+    /** A follower gave up at its bound. */
+    void followerTimedOut(String scope);
+
+    /**
+     * A lease event: acquired, busy, error, extended, lost (another holder took over), fenced
+     * (the lease was gone at fill time), refused (the cache held a newer version), released
+     * (given up without a fill), released-on-cancel (its caller went away; the load went on).
+     */
+    void lease(String scope, String outcome);
+
+    /** A follower answered this long after the leader's fill was written (Redis's clock). */
+    void wokeUp(String scope, Duration sinceFill);
+
+    CoalesceEvents NONE = new CoalesceEvents() {
+        @Override
+        public void role(String scope, String role) {
+        }
+
+        @Override
+        public void followerWaited(String scope, Duration waited) {
+        }
+
+        @Override
+        public void followerTimedOut(String scope) {
+        }
+
+        @Override
+        public void lease(String scope, String outcome) {
+        }
+
+        @Override
+        public void wokeUp(String scope, Duration sinceFill) {
+        }
+    };
+}

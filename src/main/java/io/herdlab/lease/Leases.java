@@ -1,0 +1,143 @@
+package io.herdlab.lease;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.herdlab.Mitigation;
+import io.herdlab.cache.RedisSettings;
+import io.herdlab.cache.UserCache;
+import io.herdlab.coalesce.CoalesceEvents;
+import io.herdlab.coalesce.Coalescer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.redisson.config.Config;
+import org.redisson.config.ConstantDelay;
+import org.redisson.config.EqualJitterDelay;
+import org.redisson.config.SingleServerConfig;
+import org.redisson.config.SslVerificationMode;
+
+/**
+ * Builds a lease coalescer (herdlab's Lua lease or a Redisson lock) and owns what it opened:
+ * the fills subscription and, for Redisson, its client, configured from the same Redis
+ * settings as the cache's Lettuce client and checked at start-up to see the same database.
+ */
+public final class Leases implements AutoCloseable {
+
+    /**
+     * Redisson's own timeouts, set explicitly: one attempt and a short wait, because a caller
+     * that cannot ask for a lease falls back to waiting (Redis slow) or loading directly (Redis
+     * gone) rather than being held up by retries.
+     */
+    private static final int REDISSON_TIMEOUT_MS = 1000;
+    private static final int REDISSON_RETRY_ATTEMPTS = 1;
+    private static final Duration REDISSON_RETRY_DELAY = Duration.ofMillis(100);
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private final Coalescer coalescer;
+
+    /** What a lease needs from the rest of the service. */
+    public record Context(RedisClient client, StatefulRedisConnection<String, String> connection,
+            RedisSettings settings, UserCache cache, Mitigation mitigation, Clock clock, CoalesceEvents events) {
+    }
+
+    private Leases(Context context, boolean redisson) {
+        LeaseScripts scripts = new LeaseScripts(context.connection().reactive(), context.cache().keys(),
+                context.settings().timeout(), context.clock());
+        Notices notices = new Notices(context.client().connectPubSub(), scripts.channel());
+        opened.add(notices);
+        StatefulRedisConnection<String, String> connection = context.connection();
+        Mitigation m = context.mitigation();
+        if (redisson) {
+            RedissonClient client = Redisson.create(redissonConfig(context.settings()));
+            opened.add(client::shutdown);
+            checkSameDatabase(connection, client, context.cache().keys().prefix(), context.settings());
+            coalescer = new RedissonLease(client.reactive(), context.cache(), scripts, notices, m.leaseTime(),
+                    m.waitTimeout(), connection::isOpen, context.events());
+        }
+        else {
+            coalescer = new LuaLease(connection.reactive(), context.settings().timeout(), context.cache(), scripts,
+                    notices, m.leaseTime(), m.waitTimeout(), connection::isOpen, context.events());
+        }
+    }
+
+    public static Leases lua(Context context) {
+        return new Leases(context, false);
+    }
+
+    public static Leases redisson(Context context) {
+        return new Leases(context, true);
+    }
+
+    public Coalescer coalescer() {
+        return coalescer;
+    }
+
+    /** Redisson's config from the one Redis URI both clients use. */
+    static Config redissonConfig(RedisSettings settings) {
+        RedisURI uri = settings.toUri();
+        Config config = new Config();
+        config.setCodec(StringCodec.INSTANCE);
+        config.setNettyThreads(4);
+        SingleServerConfig server = config.useSingleServer()
+                .setAddress((uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort())
+                .setDatabase(uri.getDatabase())
+                .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setTimeout(REDISSON_TIMEOUT_MS)
+                .setRetryAttempts(REDISSON_RETRY_ATTEMPTS)
+                .setRetryDelay(new ConstantDelay(REDISSON_RETRY_DELAY))
+                .setReconnectionDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(2)))
+                .setPingConnectionInterval(1000)
+                .setConnectionMinimumIdleSize(4)
+                .setConnectionPoolSize(32);
+        if (uri.getUsername() != null) {
+            server.setUsername(uri.getUsername());
+        }
+        if (uri.getPassword() != null && uri.getPassword().length > 0) {
+            server.setPassword(new String(uri.getPassword()));
+        }
+        if (uri.getClientName() != null) {
+            server.setClientName(uri.getClientName());
+        }
+        if (uri.isSsl() && !uri.isVerifyPeer()) {
+            server.setSslVerificationMode(SslVerificationMode.NONE);
+        }
+        return config;
+    }
+
+    /**
+     * Writes a probe key through Lettuce and reads it through Redisson: a lease in one Redis
+     * database and the cache in another would fence every fill and fail every follower.
+     */
+    private static void checkSameDatabase(StatefulRedisConnection<String, String> lettuce, RedissonClient redisson,
+            String prefix, RedisSettings settings) {
+        String key = prefix + "{probe}:" + UUID.randomUUID();
+        String value = UUID.randomUUID().toString();
+        lettuce.sync().set(key, value, SetArgs.Builder.px(30_000));
+        try {
+            Object seen = redisson.getBucket(key, StringCodec.INSTANCE).get();
+            if (!value.equals(seen)) {
+                throw new IllegalStateException("the Redisson lease and the Lettuce cache do not see the same "
+                        + "Redis database (" + RedisSettings.describe(settings.toUri()) + "): a key written by "
+                        + "one is not there for the other; check spring.data.redis.*");
+            }
+        }
+        finally {
+            lettuce.sync().del(key);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.herdlab.readthrough;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.herdlab.Mitigation;
+import io.herdlab.cache.RedisSettings;
+import io.herdlab.cache.UserCache;
+import io.herdlab.coalesce.CoalesceEvents;
+import io.herdlab.coalesce.Coalescer;
+import io.herdlab.coalesce.LocalSingleFlight;
+import io.herdlab.coalesce.NoCoalescer;
+import io.herdlab.guard.DbGuard;
+import io.herdlab.lease.Leases;
+import io.herdlab.metrics.HerdMetrics;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Picks the coalescer the mitigation names and builds the read-through cache around it. */
+@Configuration(proxyBeanMethods = false)
+class ReadThroughConfiguration {
+
+    /** A local follower in front of a lease outlives its leader's own bounded wait. */
+    private static final Duration TIERED_MARGIN = Duration.ofSeconds(1);
+
+    @Bean(destroyMethod = "close")
+    Coalescers coalescers(Mitigation mitigation, UserCache cache, HerdMetrics metrics, RedisClient client,
+            StatefulRedisConnection<String, String> connection, RedisSettings settings, Clock clock) {
+        CoalesceEvents events = new MeteredEvents(metrics);
+        Leases.Context lease = new Leases.Context(client, connection, settings, cache, mitigation, clock, events);
+        return switch (mitigation.coalescer()) {
+            case NONE -> new Coalescers(new NoCoalescer(cache), null);
+            case LOCAL -> new Coalescers(new LocalSingleFlight(new NoCoalescer(cache), mitigation.waitTimeout(),
+                    events), null);
+            case LUA -> Coalescers.of(Leases.lua(lease));
+            case REDISSON -> Coalescers.of(Leases.redisson(lease));
+            case TIERED -> {
+                Leases leases = Leases.lua(lease);
+                yield new Coalescers(new LocalSingleFlight(leases.coalescer(),
+                        mitigation.waitTimeout().plus(TIERED_MARGIN), events), leases);
+            }
+        };
+    }
+
+    /** The coalescer in use, on its own: tests look inside it after a burst. */
+    @Bean
+    Coalescer coalescer(Coalescers coalescers) {
+        return coalescers.coalescer();
+    }
+
+    @Bean
+    ReadThrough readThrough(UserCache cache, Coalescers coalescers, RowSource source, DbGuard guard,
+            HerdMetrics metrics, Mitigation mitigation) {
+        return new ReadThrough(cache, coalescers.coalescer(), source, guard, metrics, mitigation);
+    }
+
+    /** Coalescing events as herdlab's metrics. */
+    private record MeteredEvents(HerdMetrics metrics) implements CoalesceEvents {
+        @Override
+        public void role(String scope, String role) {
+            metrics.coalesceRole(scope, role);
+        }
+
+        @Override
+        public void followerWaited(String scope, Duration waited) {
+            metrics.coalesceWait(scope, waited);
+        }
+
+        @Override
+        public void followerTimedOut(String scope) {
+            metrics.coalesceTimeout(scope);
+        }
+
+        @Override
+        public void lease(String scope, String outcome) {
+            metrics.lease(scope, outcome);
+        }
+
+        @Override
+        public void wokeUp(String scope, Duration sinceFill) {
+            metrics.wakeUp(scope, sinceFill);
+        }
+    }
+
+    /** The coalescer in use, and the lease resources to close with the context (null: none). */
+    record Coalescers(Coalescer coalescer, Leases leases) implements AutoCloseable {
+        static Coalescers of(Leases leases) {
+            return new Coalescers(leases.coalescer(), leases);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (leases != null) {
+                leases.close();
+            }
+        }
+    }
+}
