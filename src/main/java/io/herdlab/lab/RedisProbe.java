@@ -13,17 +13,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.herdlab.contract.UserKey;
+
 /**
  * The lab's two questions to Redis, over one plain RESP connection: how many commands of each
  * kind it has served (INFO commandstats), and which user keys are still cached.
  */
 final class RedisProbe implements AutoCloseable {
 
-    /** Ids 1..ARGV[2] whose key ARGV[1]..'user:'..id still exists, in one round trip. */
+    /** Ids 1..ARGV[2] whose key ARGV[1]..id..ARGV[3] still exists, in one round trip. */
     private static final String CACHED_IDS = """
             local alive = {}
             for id = 1, tonumber(ARGV[2]) do
-              if redis.call('EXISTS', ARGV[1] .. 'user:' .. id) == 1 then alive[#alive + 1] = id end
+              if redis.call('EXISTS', ARGV[1] .. id .. ARGV[3]) == 1 then alive[#alive + 1] = id end
             end
             return alive""";
 
@@ -48,10 +50,11 @@ final class RedisProbe implements AutoCloseable {
         return parseCommandStats((String) command("INFO", "commandstats"));
     }
 
-    /** The ids among 1..users whose cache key under {@code keyPrefix} exists now. */
+    /** The ids among 1..users whose cache key ({@link UserKey}) under {@code keyPrefix} exists now. */
     List<Long> cachedIds(String keyPrefix, int users) throws IOException {
         List<Long> out = new ArrayList<>();
-        for (Object id : (List<?>) command("EVAL", CACHED_IDS, "0", keyPrefix, Integer.toString(users))) {
+        for (Object id : (List<?>) command("EVAL", CACHED_IDS, "0", keyPrefix + UserKey.BEFORE_ID,
+                Integer.toString(users), UserKey.AFTER_ID)) {
             out.add((Long) id);
         }
         return out;
