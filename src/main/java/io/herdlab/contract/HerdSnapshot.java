@@ -23,7 +23,7 @@ public record HerdSnapshot(String instance, String preset, Mitigation mitigation
         cache = cache == null ? new Cache(0, 0, 0, 0, 0) : cache;
         db = db == null ? new Db(0, 0) : db;
         pool = pool == null ? new Pool(0, 0, 0, 0, 0) : pool;
-        latency = latency == null ? new Latency(new long[0]) : latency;
+        latency = latency == null ? new Latency(new long[0], 0) : latency;
         latencyBySecond = latencyBySecond == null ? List.of() : List.copyOf(latencyBySecond);
         coalesce = coalesce == null ? new Coalesce(0, 0, 0) : coalesce;
     }
@@ -55,9 +55,12 @@ public record HerdSnapshot(String instance, String preset, Mitigation mitigation
     public record Pool(int acquired, int pending, int maxSize, int peakAcquired, int peakPending) {
     }
 
-    /** The fixed upper bounds (ms) of the latency buckets; one overflow bucket follows the last. */
+    /**
+     * The fixed upper bounds (ms) of the latency buckets (one overflow bucket follows the last),
+     * and the slowest request since the reset.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Latency(long[] bucketsMs) {
+    public record Latency(long[] bucketsMs, long maxMs) {
         public Latency {
             bucketsMs = bucketsMs == null ? new long[0] : bucketsMs;
         }

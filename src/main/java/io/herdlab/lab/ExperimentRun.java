@@ -156,7 +156,7 @@ final class ExperimentRun {
                         settings.mitigation().queryDelayMs(), settings.pool().maxSize(), options.spikeRequests(),
                         options.redisUrl() == null);
                 return new RunData(experiment, s, t, replicas.stream().map(ReplicaProcess::id).toList(),
-                        sampler.samples(), sampler.latencyBySecond(), sampler.bucketBoundsMs(), keys.byId(), Map.of(),
+                        sampler.samples(), sampler.latencyBySecond(), sampler.bucketBoundsMs(), sampler.latencyMaxMs(), keys.byId(), Map.of(),
                         List.of(), List.of(), redisCalls, WakeUp.between(prometheusBefore, prometheusAfter), cached,
                         exit);
             }

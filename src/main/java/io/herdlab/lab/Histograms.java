@@ -34,9 +34,11 @@ final class Histograms {
 
     /**
      * The q-quantile in ms of bucket {@code counts} under upper bounds {@code boundsMs} (one
-     * overflow bucket after the last bound, reported as the last bound); NaN when empty.
+     * overflow bucket after the last bound), interpolated inside its bucket but never above
+     * {@code maxMs}, the slowest request seen, when it is known (&gt; 0) — as the service computes
+     * its own; NaN when empty.
      */
-    static double percentile(long[] counts, long[] boundsMs, double q) {
+    static double percentile(long[] counts, long[] boundsMs, long maxMs, double q) {
         long count = count(counts);
         if (count == 0) {
             return Double.NaN;
@@ -45,21 +47,20 @@ final class Histograms {
         long seen = 0;
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] > 0 && seen + counts[i] >= rank) {
-                if (i >= boundsMs.length) {
-                    return boundsMs.length == 0 ? Double.NaN : boundsMs[boundsMs.length - 1];
-                }
-                double lower = i == 0 ? 0 : boundsMs[i - 1];
-                return lower + (boundsMs[i] - lower) * (rank - seen) / counts[i];
+                double lower = i == 0 ? 0 : boundsMs[Math.min(i, boundsMs.length) - 1];
+                double upper = i < boundsMs.length ? boundsMs[i] : Math.max(maxMs, lower);
+                double value = lower + (upper - lower) * (rank - seen) / counts[i];
+                return maxMs > 0 ? Math.min(value, Math.max(maxMs, lower)) : value;
             }
             seen += counts[i];
         }
         return Double.NaN;
     }
 
-    /** P50, P95, P99 in ms; NaN each when empty. */
-    static double[] p50p95p99(long[] counts, long[] boundsMs) {
-        return new double[] {percentile(counts, boundsMs, 0.50), percentile(counts, boundsMs, 0.95),
-                percentile(counts, boundsMs, 0.99)};
+    /** P50, P95, P99 in ms, capped at {@code maxMs} when known; NaN each when empty. */
+    static double[] p50p95p99(long[] counts, long[] boundsMs, long maxMs) {
+        return new double[] {percentile(counts, boundsMs, maxMs, 0.50), percentile(counts, boundsMs, maxMs, 0.95),
+                percentile(counts, boundsMs, maxMs, 0.99)};
     }
 
     /** The q-quantile of a cumulative histogram, in its bounds' unit; the +Inf bucket reads as the last finite bound. */

@@ -49,7 +49,7 @@ final class RawData {
                 + Arrays.toString(d.bucketBoundsMs()).replace(",", " ") + " +overflow)");
         long start = d.timeline().warmStartMs() / 1000;
         d.latencyBySecond().forEach((second, counts) -> {
-            double[] p = Histograms.p50p95p99(counts, d.bucketBoundsMs());
+            double[] p = Histograms.p50p95p99(counts, d.bucketBoundsMs(), d.latencyMaxMs());
             latency.add(String.format(Locale.ROOT, "%d,%d,%d,%.1f,%.1f,%.1f,%s", second - start, second,
                     Histograms.count(counts), p[0], p[1], p[2], Arrays.toString(counts).replace(",", " ")));
         });

@@ -27,7 +27,8 @@ final class RecordedRun {
     }
 
     /** What {@code samples.json} holds. */
-    record SamplesFile(List<Sample> samples, long[] latencyBucketsMs, Map<Long, long[]> latencyBySecond) {
+    record SamplesFile(List<Sample> samples, long[] latencyBucketsMs, long latencyMaxMs,
+            Map<Long, long[]> latencyBySecond) {
     }
 
     private RecordedRun() {
@@ -39,7 +40,7 @@ final class RecordedRun {
         AdminClient.JSON.writeValue(dir.resolve("run.json").toFile(), new RunFile(d.experiment(), d.settings(),
                 d.timeline(), d.replicaIds(), d.redisCalls(), d.wakeUp(), d.cachedAtEnd(), d.artilleryExit()));
         AdminClient.JSON.writeValue(dir.resolve("samples.json").toFile(),
-                new SamplesFile(d.samples(), d.bucketBoundsMs(), d.latencyBySecond()));
+                new SamplesFile(d.samples(), d.bucketBoundsMs(), d.latencyMaxMs(), d.latencyBySecond()));
         AdminClient.JSON.writeValue(dir.resolve("keys.json").toFile(), d.queriesPerKey());
     }
 
@@ -49,7 +50,7 @@ final class RecordedRun {
         Map<Long, Integer> keys = new TreeMap<>(AdminClient.JSON.readValue(dir.resolve("keys.json").toFile(),
                 new TypeReference<Map<Long, Integer>>() { }));
         return new RunData(run.experiment(), run.settings(), run.timeline(), run.replicaIds(), samples.samples(),
-                new TreeMap<>(samples.latencyBySecond()), samples.latencyBucketsMs(), keys,
+                new TreeMap<>(samples.latencyBySecond()), samples.latencyBucketsMs(), samples.latencyMaxMs(), keys,
                 artilleryCounters(dir.resolve("artillery.json")), responses(dir.resolve("client.csv")),
                 spike(dir.resolve("spike.csv")), run.redisCalls(), run.wakeUp(), run.cachedAtEnd(), run.artilleryExit());
     }

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param samples            the once-a-second polls
  * @param latencyBySecond    epoch second → request latency bucket counts, all replicas merged
  * @param bucketBoundsMs     the upper bounds of those buckets (an overflow bucket follows)
+ * @param latencyMaxMs       the slowest request any replica served (0 where unknown): no percentile lies above it
  * @param queriesPerKey      user id → DB queries, summed over the replicas
  * @param artilleryCounters  Artillery's aggregate counters (http.requests, errors.*, http.codes.*)
  * @param artilleryResponses one per response Artillery saw (warm and tail phases)
@@ -27,6 +28,7 @@ record RunData(
         List<Sample> samples,
         Map<Long, long[]> latencyBySecond,
         long[] bucketBoundsMs,
+        long latencyMaxMs,
         Map<Long, Integer> queriesPerKey,
         Map<String, Long> artilleryCounters,
         List<Response> artilleryResponses,

@@ -54,6 +54,7 @@ final class Sampler implements AutoCloseable {
     /** epoch second → summed bucket counts; per replica first, so a second read twice is not counted twice. */
     private final Map<String, Map<Long, long[]>> latencyByReplica = new ConcurrentHashMap<>();
     private volatile long[] bucketBoundsMs = new long[0];
+    private final java.util.concurrent.atomic.AtomicLong latencyMaxMs = new java.util.concurrent.atomic.AtomicLong();
     private Connection pg;
 
     Sampler(List<ReplicaProcess> replicas, Backends backends, Consumer<Sample> listener) {
@@ -148,6 +149,7 @@ final class Sampler implements AutoCloseable {
         if (bucketBoundsMs.length == 0) {
             bucketBoundsMs = snapshot.latency().bucketsMs();
         }
+        latencyMaxMs.accumulateAndGet(snapshot.latency().maxMs(), Math::max);
         Map<Long, long[]> mine = latencyByReplica.computeIfAbsent(replica, k -> new ConcurrentHashMap<>());
         for (HerdSnapshot.LatencySecond second : snapshot.latencyBySecond()) {
             mine.put(second.epochSecond(), second.counts());
@@ -171,6 +173,11 @@ final class Sampler implements AutoCloseable {
 
     long[] bucketBoundsMs() {
         return bucketBoundsMs;
+    }
+
+    /** The slowest request any replica reported since its reset. */
+    long latencyMaxMs() {
+        return latencyMaxMs.get();
     }
 
     @Override

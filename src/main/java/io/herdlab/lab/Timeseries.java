@@ -45,7 +45,7 @@ record Timeseries(List<Series> cache, List<Series> db, List<Series> connections,
         d.latencyBySecond().forEach((second, counts) -> {
             if (second >= start + 2) {
                 lt.add((double) (second - start));
-                ps.add(Histograms.p50p95p99(counts, d.bucketBoundsMs()));
+                ps.add(Histograms.p50p95p99(counts, d.bucketBoundsMs(), d.latencyMaxMs()));
             }
         });
         double[] ltArray = lt.stream().mapToDouble(Double::doubleValue).toArray();
