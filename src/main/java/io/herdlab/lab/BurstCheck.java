@@ -2,6 +2,7 @@ package io.herdlab.lab;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Whether the spike arrived as a burst, from the client's own send times: every planned request
@@ -52,10 +53,10 @@ record BurstCheck(int planned, int sent, double spreadP50Ms, double spreadP99Ms,
             return (planned - sent) + " of " + planned + " requests were never sent (their connections did not open)";
         }
         if (lateMs > 1000) {
-            return String.format(java.util.Locale.ROOT, "the first request left %.1f s late", lateMs / 1000);
+            return String.format(Locale.ROOT, "the first request left %.1f s late", lateMs / 1000);
         }
         if (spreadP99Ms > MAX_SPREAD_MS) {
-            return String.format(java.util.Locale.ROOT, "99 %% of the requests took %.2f s to leave", spreadP99Ms / 1000);
+            return String.format(Locale.ROOT, "99 %% of the requests took %.2f s to leave", spreadP99Ms / 1000);
         }
         return "";
     }

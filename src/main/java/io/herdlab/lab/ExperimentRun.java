@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.herdlab.contract.HerdSnapshot;
 import io.herdlab.contract.KeyQueries;
@@ -198,7 +200,7 @@ final class ExperimentRun {
                 String summary = spike.get(120, TimeUnit.SECONDS);
                 progress.message("spike: " + summary);
             }
-            catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+            catch (ExecutionException | TimeoutException ex) {
                 throw new IOException("the spike stage failed: " + ex.getMessage(), ex);
             }
         }

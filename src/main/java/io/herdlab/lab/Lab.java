@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** The whole matrix: the backends once, every experiment in turn, then the report. */
@@ -33,7 +34,7 @@ final class Lab {
         if (runs.isEmpty()) {
             throw new IOException("no recorded run (a folder with run.json) in " + options.reportFrom());
         }
-        runs.sort(java.util.Comparator.comparingLong(d -> d.timeline().warmStartMs()));
+        runs.sort(Comparator.comparingLong(d -> d.timeline().warmStartMs()));
         List<ExperimentResult> results = runs.stream().map(ExperimentResult::of).toList();
         return Report.write(options.reportFrom(), options, results);
     }

@@ -1,6 +1,7 @@
 package io.herdlab.lab;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -43,7 +44,7 @@ record Latencies(double[] serverWarm, double[] serverSpike, int spikeSeconds, do
         return new Latencies(Histograms.p50p95p99(Histograms.sum(warm), d.bucketBoundsMs(), d.latencyMaxMs()),
                 Histograms.p50p95p99(Histograms.sum(spike), d.bucketBoundsMs(), d.latencyMaxMs()), (int) (spikeTo - spikeFrom + 1),
                 Histograms.exactP50p95p99(clientWarm), Histograms.exactP50p95p99(clientSpike),
-                java.util.Arrays.stream(clientSpike).max().orElse(Double.NaN));
+                Arrays.stream(clientSpike).max().orElse(Double.NaN));
     }
 
     double spikeP99() {

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import io.herdlab.contract.HerdSnapshot;
@@ -54,7 +55,7 @@ final class Sampler implements AutoCloseable {
     /** epoch second → summed bucket counts; per replica first, so a second read twice is not counted twice. */
     private final Map<String, Map<Long, long[]>> latencyByReplica = new ConcurrentHashMap<>();
     private volatile long[] bucketBoundsMs = new long[0];
-    private final java.util.concurrent.atomic.AtomicLong latencyMaxMs = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong latencyMaxMs = new AtomicLong();
     private Connection pg;
 
     Sampler(List<ReplicaProcess> replicas, Backends backends, Consumer<Sample> listener) {

@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.herdlab.contract.Preset;
 
@@ -37,7 +38,7 @@ record Scaling(Map<Preset, List<Point>> curves) {
     }
 
     /** The point of {@code preset} at {@code replicas}, if it ran. */
-    java.util.Optional<Point> at(Preset preset, int replicas) {
+    Optional<Point> at(Preset preset, int replicas) {
         return curves.getOrDefault(preset, List.of()).stream().filter(p -> p.replicas() == replicas).findFirst();
     }
 }

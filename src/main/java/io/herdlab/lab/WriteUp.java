@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.herdlab.contract.Preset;
 
@@ -83,7 +84,7 @@ final class WriteUp {
         return f.toString();
     }
 
-    private java.util.stream.Stream<ExperimentResult> matrix() {
+    private Stream<ExperimentResult> matrix() {
         return results.stream().filter(r -> r.ok() && !r.experiment().scaling());
     }
 
