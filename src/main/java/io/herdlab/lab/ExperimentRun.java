@@ -157,10 +157,11 @@ final class ExperimentRun {
                 RunData.Settings s = new RunData.Settings(options.users(), settings.mitigation().ttlMs(), jitterMaxMs,
                         settings.mitigation().queryDelayMs(), settings.pool().maxSize(), options.spikeRequests(),
                         options.redisUrl() == null);
+                // Artillery's report, client.csv and spike.csv are files of their own: RecordedRun.read adds them
                 return new RunData(experiment, s, t, replicas.stream().map(ReplicaProcess::id).toList(),
-                        sampler.samples(), sampler.latencyBySecond(), sampler.bucketBoundsMs(), sampler.latencyMaxMs(), keys.byId(), Map.of(),
-                        List.of(), List.of(), redisCalls, WakeUp.between(prometheusBefore, prometheusAfter), cached,
-                        exit);
+                        sampler.samples(), sampler.latencyBySecond(), sampler.bucketBoundsMs(), sampler.latencyMaxMs(),
+                        keys.byId(), Map.of(), List.of(), List.of(), redisCalls,
+                        WakeUp.between(prometheusBefore, prometheusAfter), cached, exit);
             }
         }
 

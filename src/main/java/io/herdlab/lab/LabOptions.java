@@ -91,7 +91,8 @@ record LabOptions(
         List<String> presets = o.list("experiments", profile.experiments);
         List<String> dists = o.list("dist", profile.distributions);
         int replicas = o.integer("replicas", profile.replicas);
-        List<Integer> scalingReplicas = o.list("scaling-replicas", List.of()).stream().map(v -> parseInt("scaling-replicas", v))
+        List<Integer> scalingReplicas = o.list("scaling-replicas", List.of()).stream()
+                .map(v -> parseInt("scaling-replicas", v))
                 .toList();
         List<Integer> allCounts = new ArrayList<>(scalingReplicas);
         allCounts.add(replicas);

@@ -42,7 +42,8 @@ record Latencies(double[] serverWarm, double[] serverSpike, int spikeSeconds, do
         double[] clientSpike = d.spike().stream().filter(r -> r.sent() && !Double.isNaN(r.latencyMs()))
                 .mapToDouble(RunData.SpikeRequest::latencyMs).toArray();
         return new Latencies(Histograms.p50p95p99(Histograms.sum(warm), d.bucketBoundsMs(), d.latencyMaxMs()),
-                Histograms.p50p95p99(Histograms.sum(spike), d.bucketBoundsMs(), d.latencyMaxMs()), (int) (spikeTo - spikeFrom + 1),
+                Histograms.p50p95p99(Histograms.sum(spike), d.bucketBoundsMs(), d.latencyMaxMs()),
+                (int) (spikeTo - spikeFrom + 1),
                 Histograms.exactP50p95p99(clientWarm), Histograms.exactP50p95p99(clientSpike),
                 Arrays.stream(clientSpike).max().orElse(Double.NaN));
     }

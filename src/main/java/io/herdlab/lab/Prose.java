@@ -45,7 +45,8 @@ final class Prose {
                     Fmt.ms(r.lease().wakeUpP99Ms()), r.server().coalesceTimeouts()));
         }
         d.append(String.format(Locale.ROOT, "Redis served %d commands, %.2f per miss%s. ", r.lease().redisCalls(),
-                r.lease().callsPerMiss(), r.lease().redisIsOwn() ? "" : " (a shared Redis: other clients' commands count too)"));
+                r.lease().callsPerMiss(),
+                r.lease().redisIsOwn() ? "" : " (a shared Redis: other clients' commands count too)"));
         d.append(String.format(Locale.ROOT, "Server latency P50/P95/P99 warm %s, during the spike's %d s %s; the spike's "
                 + "own requests, client-side: %s, max %s.", Fmt.triple(r.latency().serverWarm()),
                 r.latency().spikeSeconds(), Fmt.triple(r.latency().serverSpike()), Fmt.triple(r.latency().clientSpike()),

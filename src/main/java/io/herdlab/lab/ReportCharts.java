@@ -29,7 +29,8 @@ final class ReportCharts {
         files.add(draw(charts, id + "-latency.png", n -> Charts.lines(n, r.experiment()
                 + ": request latency P50 / P95 / P99 per second (all replicas)", Charts.SECONDS, "ms (log scale)",
                 s.latency(), markers, true)));
-        files.add(draw(charts, id + "-db.png", n -> Charts.lines(n, r.experiment() + ": DB reads executed and loads queued, per second",
+        files.add(draw(charts, id + "-db.png", n -> Charts.lines(n, r.experiment()
+                + ": DB reads executed and loads queued, per second",
                 Charts.SECONDS, "per second", s.db(), markers, false)));
         files.add(draw(charts, id + "-duplicates.png", n -> Charts.bars(n, r.experiment()
                 + ": DB queries per key, cluster-wide (keys with n queries)", "queries for one key", "keys (log scale)",

@@ -126,7 +126,10 @@ record ServerLoad(long lookups, long misses, long dbQueries, long replicaDuplica
         return out;
     }
 
-    /** Served-from-cache share of the look-ups between the first poll at or after {@code from} and the last at or before {@code to}. */
+    /**
+     * Served-from-cache share of the look-ups between the first poll at or after {@code from} and
+     * the last at or before {@code to}.
+     */
     private static double hitRatio(List<Totals> totals, double from, double to) {
         Totals a = totals.stream().filter(x -> x.t() >= from).findFirst().orElse(null);
         Totals b = totals.stream().filter(x -> x.t() <= to).reduce((x, y) -> y).orElse(null);

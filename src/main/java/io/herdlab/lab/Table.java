@@ -29,7 +29,8 @@ final class Table {
                     .append(" | ").append(r.traffic().errors())
                     .append(" | ").append(r.server().dbQueries())
                     .append(" | ").append(r.server().dbPeakPerSecond())
-                    .append(" | ").append(String.format(Locale.ROOT, "%.2f / %d", r.keys().meanPerKey(), r.keys().maxPerKey()))
+                    .append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f / %d", r.keys().meanPerKey(), r.keys().maxPerKey()))
                     .append(" | ").append(r.keys().clusterDuplicates())
                     .append(" | ").append(r.server().pgActiveMax())
                     .append(" | ").append(r.server().poolAcquiredPeak()).append("/").append(r.server().poolMaxSize())
@@ -51,10 +52,12 @@ final class Table {
                 + "| run ended at | window closes at |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (ExperimentResult r : jittered) {
             Deferral d = r.deferral();
-            t.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d (%s) | %d | %d | %.1f | t = %.0f s | t = %.0f s%s |%n",
+            t.append(String.format(Locale.ROOT,
+                    "| %s | %s | %d | %d | %d (%s) | %d | %d | %.1f | t = %.0f s | t = %.0f s%s |%n",
                     r.experiment(), Fmt.ms(d.jitterMaxMs()), d.keysWarmed(), d.reloaded(), d.deferred(),
                     Fmt.percent(d.deferredShare()), d.expiredUnrequested(), r.server().dbPeakPerSecond(),
-                    d.projectedReloadsPerSecond(), d.runEndT(), d.windowEndT(), d.runEndedFirst() ? " (after the run)" : ""));
+                    d.projectedReloadsPerSecond(), d.runEndT(), d.windowEndT(),
+                    d.runEndedFirst() ? " (after the run)" : ""));
         }
         return t.toString();
     }

@@ -34,7 +34,8 @@ record Timeseries(List<Series> cache, List<Series> db, List<Series> connections,
         for (int r = 0; r < d.replicaIds().size(); r++) {
             String id = d.replicaIds().get(r);
             int rr = r;
-            connections.add(new Series(id + " pg active", t, samples.stream().mapToDouble(s -> s.pg(id, "active")).toArray()));
+            connections.add(new Series(id + " pg active", t,
+                    samples.stream().mapToDouble(s -> s.pg(id, "active")).toArray()));
             connections.add(new Series(id + " pool pending", t, samples.stream()
                     .mapToDouble(s -> s.replicas().get(rr) == null ? Double.NaN : s.replicas().get(rr).poolPending())
                     .toArray()));

@@ -32,7 +32,8 @@ class RecordedRunTest {
         assertThat(r.burst().planned()).isEqualTo(1000).isEqualTo(d.spike().size());
         assertThat(r.burst().sent()).isEqualTo(1000);
         assertThat(r.burst().isBurst()).isTrue();
-        assertThat(r.burst().spreadP99Ms()).isLessThan(BurstCheck.MAX_SPREAD_MS).isLessThanOrEqualTo(r.burst().spreadMaxMs());
+        assertThat(r.burst().spreadP99Ms()).isLessThan(BurstCheck.MAX_SPREAD_MS)
+                .isLessThanOrEqualTo(r.burst().spreadMaxMs());
         // the meltdown the issue asks the quick profile for: ≥ 1.5 s and ≥ 5× the warm phase's P99
         assertThat(r.latency().spikeP99()).isGreaterThanOrEqualTo(1500);
         assertThat(r.latency().spikeOverWarm()).isGreaterThanOrEqualTo(5);
