@@ -25,6 +25,9 @@ final class Lab {
 
     /** Computes every run recorded in {@code options.reportFrom()} again and rewrites its report. */
     static Report rerender(LabOptions options) throws IOException {
+        if (!Files.isDirectory(options.reportFrom())) {
+            throw new IOException("no report folder " + options.reportFrom());
+        }
         List<RunData> runs = new ArrayList<>();
         try (var dirs = Files.list(options.reportFrom())) {
             for (Path d : dirs.filter(d -> Files.isRegularFile(d.resolve("run.json"))).toList()) {
