@@ -131,11 +131,14 @@ kind-down: ## Delete the kind cluster
 PROFILE ?= default
 EXPERIMENTS ?=
 DIST ?=
+SPIKE ?=
+SCALING_REPLICAS ?=
 LAB_ARGS ?=
 # REPLICAS also serves the Kubernetes targets (default 3 there): the lab takes it only when it is
 # given on the command line or in the environment, so PROFILE=quick keeps its own 2 replicas.
 LAB_REPLICAS = $(if $(filter command line environment,$(origin REPLICAS)),$(REPLICAS))
-# The lab is a plain Java program in the same jar (io.herdlab.lab.LabCommand), no Spring context.
+# The lab is a plain Java program (io.herdlab.lab.LabCommand, no Spring context); its replicas run
+# the service jar, $(JAR).
 LAB_JAVA = java -jar $(JAR) lab
 
 .PHONY: lab-deps
@@ -145,5 +148,6 @@ artillery/node_modules/.package-lock.json: artillery/package.json artillery/pack
 	cd artillery && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 
 .PHONY: lab
-lab: build lab-deps ## Run the herd matrix on local replicas, report in reports/<timestamp>/ (PROFILE=quick EXPERIMENTS=baseline,lua DIST=zipf REPLICAS=3 LAB_ARGS=--help)
-	$(LAB_JAVA) --profile=$(PROFILE) --experiments=$(EXPERIMENTS) --dist=$(DIST) --replicas=$(LAB_REPLICAS) $(LAB_ARGS)
+lab: build lab-deps ## Run the herd matrix on local replicas, report in reports/<timestamp>/ (PROFILE=quick EXPERIMENTS=baseline,lua,scaling DIST=zipf REPLICAS=3 SPIKE=5000 SCALING_REPLICAS=1,2,3,5 LAB_ARGS=--help)
+	$(LAB_JAVA) --profile=$(PROFILE) --experiments=$(EXPERIMENTS) --dist=$(DIST) --replicas=$(LAB_REPLICAS) \
+	  --spike=$(SPIKE) --scaling-replicas=$(SCALING_REPLICAS) $(LAB_ARGS)

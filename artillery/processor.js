@@ -67,6 +67,12 @@ function randomTarget(context) {
   return TARGETS[Math.floor(Math.random() * TARGETS.length)];
 }
 
+// A replica for one connection of the lab's spike stage (spike.mjs), which has no Artillery context.
+function pickBaseUrl() {
+  if (TARGETS.length === 0) throw new Error('HERD_TARGETS must name the replicas');
+  return TARGETS[Math.floor(Math.random() * TARGETS.length)];
+}
+
 function chooseReplica(context, events, done) {
   context.vars.baseUrl = randomTarget(context);
   return done();
@@ -89,4 +95,4 @@ function recordResponse(requestParams, response, context, events, done) {
   return done();
 }
 
-module.exports = { chooseReplica, pickUser, recordResponse, nextUserId };
+module.exports = { chooseReplica, pickUser, recordResponse, nextUserId, pickBaseUrl };

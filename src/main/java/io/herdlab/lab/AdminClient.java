@@ -9,13 +9,19 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.herdlab.contract.HerdJson;
+import io.herdlab.contract.HerdSnapshot;
+import io.herdlab.contract.KeyQueries;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code /actuator/herd} on one replica's management port (see docs/architecture.md). */
+/**
+ * {@code /actuator/herd} and {@code /actuator/prometheus} on one replica's management port (see
+ * docs/architecture.md), read into the contract's records.
+ */
 final class AdminClient {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonMapper JSON = HerdJson.MAPPER;
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
@@ -29,13 +35,31 @@ final class AdminClient {
     }
 
     /** GET /actuator/herd, answered within {@code timeout} or failed. */
-    CompletableFuture<JsonNode> snapshot(Duration timeout) {
-        return getAsync("herd", timeout);
+    CompletableFuture<HerdSnapshot> snapshot(Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("herd")).timeout(timeout).GET().build();
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
+            }
+            return JSON.readValue(response.body(), HerdSnapshot.class);
+        });
     }
 
     /** GET /actuator/herd/keys: DB queries per user id since the last reset. */
-    JsonNode keys() throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(base.resolve("herd/keys")).timeout(Duration.ofSeconds(30)).GET());
+    KeyQueries keys() throws IOException, InterruptedException {
+        return JSON.treeToValue(send(HttpRequest.newBuilder(base.resolve("herd/keys")).timeout(Duration.ofSeconds(30))
+                .GET()), KeyQueries.class);
+    }
+
+    /** GET /actuator/prometheus: the replica's meters in the Prometheus text format. */
+    String prometheus() throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("prometheus")).timeout(Duration.ofSeconds(30)).GET()
+                .build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(request.uri() + " answered " + response.statusCode());
+        }
+        return response.body();
     }
 
     /** POST /actuator/herd/{action} with a JSON body. */
@@ -61,16 +85,6 @@ final class AdminClient {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private CompletableFuture<JsonNode> getAsync(String path, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build();
-        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
-            }
-            return JSON.readTree(response.body());
-        });
     }
 
     private static JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -1,16 +1,19 @@
 package io.herdlab.lab;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.function.Consumer;
 
-import io.herdlab.embedded.EmbeddedServers;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import redis.embedded.RedisServer;
 
 /**
  * The PostgreSQL and Redis every replica of a run shares: the ones given on the command line,
- * else embedded ones that live as long as the lab.
+ * else embedded ones (real server binaries shipped in Maven artifacts) that live as long as the lab.
  */
 final class Backends implements AutoCloseable {
 
@@ -18,22 +21,42 @@ final class Backends implements AutoCloseable {
 
     private final String jdbcUrl;
     private final String redisUrl;
-    private final EmbeddedServers embedded;
+    private final EmbeddedPostgres postgres;
+    private final RedisServer redis;
 
-    private Backends(String jdbcUrl, String redisUrl, EmbeddedServers embedded) {
+    private Backends(String jdbcUrl, String redisUrl, EmbeddedPostgres postgres, RedisServer redis) {
         this.jdbcUrl = jdbcUrl;
         this.redisUrl = redisUrl;
-        this.embedded = embedded;
+        this.postgres = postgres;
+        this.redis = redis;
     }
 
-    static Backends start(LabOptions options, Consumer<String> progress) {
-        boolean needPostgres = options.postgresJdbc() == null;
-        boolean needRedis = options.redisUrl() == null;
-        EmbeddedServers embedded = needPostgres || needRedis
-                ? EmbeddedServers.start(needPostgres, needRedis, progress)
-                : null;
-        return new Backends(needPostgres ? embedded.jdbcUrl() : options.postgresJdbc(),
-                needRedis ? embedded.redisUrl() : options.redisUrl(), embedded);
+    static Backends start(LabOptions options, Consumer<String> progress) throws IOException {
+        EmbeddedPostgres postgres = null;
+        RedisServer redis = null;
+        try {
+            String jdbcUrl = options.postgresJdbc();
+            if (jdbcUrl == null) {
+                progress.accept("Starting embedded PostgreSQL (no --postgres given)");
+                postgres = EmbeddedPostgres.builder().setRegisterShutdownHook(false)
+                        .setServerConfig("max_connections", "200").start();
+                jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+            }
+            String redisUrl = options.redisUrl();
+            if (redisUrl == null) {
+                int port = freePort();
+                progress.accept("Starting embedded Redis (no --redis given)");
+                redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"")
+                        .setting("appendonly no").onShutdownForceStop(false).build();
+                redis.start();
+                redisUrl = "redis://127.0.0.1:" + port;
+            }
+            return new Backends(jdbcUrl, redisUrl, postgres, redis);
+        }
+        catch (IOException | RuntimeException ex) {
+            new Backends(null, null, postgres, redis).close();
+            throw new IOException("could not start the embedded servers: " + ex.getMessage(), ex);
+        }
     }
 
     String jdbcUrl() {
@@ -61,8 +84,22 @@ final class Backends implements AutoCloseable {
 
     @Override
     public void close() {
-        if (embedded != null) {
-            embedded.close();
+        try {
+            if (redis != null) {
+                redis.stop();
+            }
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            System.err.println("lab: an embedded server did not stop cleanly: " + ex.getMessage());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 }

@@ -31,15 +31,17 @@ final class Charts {
     private Charts() {
     }
 
+    static final String SECONDS = "seconds since the warm phase started";
+
     /**
-     * A line chart over time with a dashed marker at each {@code markers} x (the expiry).
+     * A line chart with a dashed marker at each {@code markers} x (the expiry, the spike).
      *
      * @param logScale a logarithmic y axis (latency)
      */
-    static void lines(Path file, String title, String yLabel, List<ExperimentResult.Series> series,
+    static void lines(Path file, String title, String xLabel, String yLabel, List<Timeseries.Series> series,
             Map<String, Double> markers, boolean logScale) throws IOException {
         XYSeriesCollection dataset = new XYSeriesCollection();
-        for (ExperimentResult.Series s : series) {
+        for (Timeseries.Series s : series) {
             XYSeries xy = new XYSeries(s.name(), false, true);
             for (int i = 0; i < s.t().length; i++) {
                 double v = s.value()[i];
@@ -49,20 +51,26 @@ final class Charts {
             }
             dataset.addSeries(xy);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "seconds since the warm phase started", yLabel,
-                dataset, PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, dataset, PlotOrientation.VERTICAL, true,
+                false, false);
         XYPlot plot = chart.getXYPlot();
         style(chart);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        // points as well as lines where x is a count (replicas), not time
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, !xLabel.equals(SECONDS));
         for (int i = 0; i < series.size(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(series.get(i).name().contains("pending") ? 1.2f : 2f,
                     BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
                     series.get(i).name().contains("pending") ? new float[] {6f, 4f} : null, 0f));
         }
         plot.setRenderer(renderer);
+        if (!xLabel.equals(SECONDS)) {
+            NumberAxis counts = (NumberAxis) plot.getDomainAxis();
+            counts.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            counts.setAutoRangeIncludesZero(true);
+        }
         if (logScale) {
             LogAxis axis = new LogAxis(yLabel);
             axis.setSmallestValue(1);

@@ -3,31 +3,63 @@ package io.herdlab.lab;
 import java.util.List;
 import java.util.Locale;
 
-/** One cell of the matrix: a mitigation preset under a key distribution. */
-record Experiment(String preset, String distribution) {
+import io.herdlab.contract.Preset;
 
-    static final List<String> PRESETS = List.of("baseline", "jitter", "local", "redisson", "lua", "full");
+/**
+ * One cell of the matrix: a mitigation preset under a key distribution on a number of replicas.
+ * The {@code scaling} set runs the coalescers with jitter off, so every key expires in the same
+ * instant and only the coalescer decides how many loads reach PostgreSQL.
+ *
+ * @param scaling part of the scaling set: its id names the replica count, and jitter is off
+ */
+record Experiment(Preset preset, String distribution, int replicas, boolean scaling) {
+
     static final List<String> DISTRIBUTIONS = List.of("uniform", "zipf");
+    /** The coalescers the scaling set compares, and its key distribution (hot keys are where they differ). */
+    static final List<Preset> SCALING_PRESETS = List.of(Preset.LOCAL, Preset.REDISSON, Preset.LUA);
+    static final String SCALING_DISTRIBUTION = "zipf";
+    /** What turns jitter off in a replica: the property the service reads. */
+    static final String JITTER_OFF = "--herd.mitigation.jitter-max=0s";
 
-    static Experiment of(String preset, String distribution) {
-        String p = preset.toLowerCase(Locale.ROOT);
+    static Experiment of(String preset, String distribution, int replicas) {
         String d = distribution.toLowerCase(Locale.ROOT);
-        if (!PRESETS.contains(p)) {
-            throw new LabOptions.UsageException("unknown experiment '" + preset + "': one of " + PRESETS);
-        }
         if (!DISTRIBUTIONS.contains(d)) {
             throw new LabOptions.UsageException("unknown distribution '" + distribution + "': one of " + DISTRIBUTIONS);
         }
-        return new Experiment(p, d);
+        try {
+            return new Experiment(Preset.parse(preset), d, replicas, false);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new LabOptions.UsageException("unknown experiment '" + preset + "': one of " + Preset.ids()
+                    + " or scaling");
+        }
     }
 
-    /** File-name friendly, e.g. {@code baseline-uniform}. */
+    /** The scaling set: every scaling preset at every replica count. */
+    static List<Experiment> scalingSet(List<Integer> replicaCounts) {
+        return SCALING_PRESETS.stream()
+                .flatMap(p -> replicaCounts.stream().map(n -> new Experiment(p, SCALING_DISTRIBUTION, n, true)))
+                .toList();
+    }
+
+    /** Extra replica properties this experiment needs. */
+    List<String> replicaArgs() {
+        return scaling ? List.of(JITTER_OFF) : List.of();
+    }
+
+    /** Whether the keys expire with the preset's jitter (every preset but baseline has some). */
+    boolean jittered() {
+        return !scaling && preset != Preset.BASELINE;
+    }
+
+    /** File-name friendly, e.g. {@code baseline-uniform} or {@code scaling-lua-3r}. */
     String id() {
-        return preset + "-" + distribution;
+        return scaling ? "scaling-" + preset.id() + "-" + replicas + "r" : preset.id() + "-" + distribution;
     }
 
     @Override
     public String toString() {
-        return preset + " · " + distribution;
+        return scaling ? preset.id() + " · " + distribution + " · " + replicas + " replicas · no jitter"
+                : preset.id() + " · " + distribution;
     }
 }

@@ -8,16 +8,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-import tools.jackson.databind.JsonNode;
+import io.herdlab.contract.HerdSnapshot;
+import io.herdlab.contract.KeyQueries;
 
 /**
- * One experiment from a clean state: fresh replicas with the preset, an empty key prefix, 10,000
+ * One experiment from a clean state: fresh replicas with the preset, an empty key prefix, the
  * seeded users warmed to expire together one second before the warm phase ends, Artillery
- * through its phases, a poll every second, and the per-key counts at the end.
+ * through its phases, the spike stage's burst when the warm phase ends, a poll every second,
+ * and at the end the per-key counts, Redis's command counts, the follower wait histograms and
+ * the keys still cached. Everything recorded is written to the experiment's folder.
  */
 final class ExperimentRun {
 
@@ -28,12 +32,14 @@ final class ExperimentRun {
     private final LabOptions options;
     private final Backends backends;
     private final ArtilleryRunner artillery;
+    private final SpikeStage spikeStage;
     private final Progress progress;
 
     ExperimentRun(LabOptions options, Backends backends, ArtilleryRunner artillery, Progress progress) {
         this.options = options;
         this.backends = backends;
         this.artillery = artillery;
+        this.spikeStage = new SpikeStage(options.artilleryDir());
         this.progress = progress;
     }
 
@@ -55,7 +61,9 @@ final class ExperimentRun {
             for (ReplicaProcess r : replicas) {
                 r.admin().post("reset", Map.of());
             }
-            return load(experiment, dir, replicas);
+            RecordedRun.write(dir, new Load(experiment, dir, replicas).run());
+            // the figures come from the files alone, as they would for a run recorded earlier
+            return RecordedRun.read(dir);
         }
         finally {
             progress.phase("stop", "stopping replicas");
@@ -65,109 +73,161 @@ final class ExperimentRun {
 
     private void startReplicas(Experiment experiment, Path dir, List<ReplicaProcess> replicas)
             throws InterruptedException {
-        progress.phase("start", options.replicas() + " replicas, preset " + experiment.preset());
+        progress.phase("start", experiment.replicas() + " replicas, preset " + experiment.preset().id());
         // The first replica creates the schema alone; concurrent CREATE TABLE IF NOT EXISTS can collide.
-        replicas.add(ReplicaProcess.start("replica-1", experiment.preset(), options, backends, dir));
+        replicas.add(ReplicaProcess.start("replica-1", experiment, options, backends, dir));
         replicas.get(0).awaitReady(READY_TIMEOUT);
-        for (int i = 2; i <= options.replicas(); i++) {
-            replicas.add(ReplicaProcess.start("replica-" + i, experiment.preset(), options, backends, dir));
+        for (int i = 2; i <= experiment.replicas(); i++) {
+            replicas.add(ReplicaProcess.start("replica-" + i, experiment, options, backends, dir));
         }
         for (ReplicaProcess r : replicas) {
             r.awaitReady(READY_TIMEOUT);
         }
     }
 
-    private RunData load(Experiment experiment, Path dir, List<ReplicaProcess> replicas)
-            throws IOException, InterruptedException {
-        AtomicLong warmStart = new AtomicLong();
-        AtomicLong expiry = new AtomicLong();
-        AtomicLong spikeStart = new AtomicLong();
-        AtomicReference<Exception> alignFailure = new AtomicReference<>();
-        Path clientLog = dir.resolve("client.csv");
-        Files.deleteIfExists(clientLog);
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("HERD_TARGETS", String.join(",", replicas.stream().map(ReplicaProcess::baseUrl).toList()));
-        env.put("HERD_SPREAD", options.spread());
-        env.put("HERD_DIST", experiment.distribution());
-        env.put("HERD_ZIPF_S", Double.toString(options.zipfExponent()));
-        env.put("HERD_USERS", Integer.toString(options.users()));
-        env.put("HERD_CLIENT_LOG", clientLog.toString());
+    /** The measured part: from Artillery's start to the last count read. */
+    private final class Load {
+        private final Experiment experiment;
+        private final Path dir;
+        private final List<ReplicaProcess> replicas;
+        // set by Artillery's output thread when the warm phase starts, read after Artillery exited
+        private volatile RunData.Timeline timeline;
+        private volatile Exception alignFailure;
+        private volatile long jitterMaxMs;
+        private volatile Map<String, Long> redisBefore = Map.of();
+        private volatile List<String> prometheusBefore = List.of();
+        private volatile CompletableFuture<String> spike;
 
-        int exit;
-        try (Sampler sampler = new Sampler(replicas, backends, progress::sample)) {
-            sampler.start();
-            progress.phase("artillery", "starting");
-            exit = artillery.run(options.profile().artilleryEnvironment, env, replicas.get(0).baseUrl(),
-                    dir.resolve("artillery.json"), dir.resolve("artillery.log"), phase -> {
-                        progress.phase(phase.name(), null);
-                        if (phase.index() == 0) {
-                            warmStart.set(phase.epochMs());
-                            expiry.set(phase.epochMs() + (phase.durationSeconds() - 1) * 1000L);
-                            progress.timeline(phase.epochMs(), expiry.get());
-                            try {
-                                align(replicas, expiry.get(), options.users());
-                            }
-                            catch (Exception ex) {
-                                alignFailure.set(ex);
-                            }
-                        }
-                        else if (phase.name().equals("spike")) {
-                            spikeStart.set(phase.epochMs());
-                        }
-                    });
-            long end = System.currentTimeMillis();
-            progress.phase("collect", "final poll and per-key counts");
-            // latencyBySecond holds completed seconds only: wait for the last one to complete.
-            Thread.sleep(1500);
-            sampler.finalTick();
-            Map<Long, Integer> perKey = queriesPerKey(replicas);
-            if (alignFailure.get() != null) {
-                throw new IOException("could not warm the cache at the start of the warm phase: "
-                        + alignFailure.get().getMessage(), alignFailure.get());
-            }
-            if (warmStart.get() == 0) {
-                throw new IOException("Artillery exited (" + exit + ") without starting a phase, see "
-                        + dir.resolve("artillery.log"));
-            }
-            JsonNode report = Files.isRegularFile(dir.resolve("artillery.json"))
-                    ? AdminClient.JSON.readTree(dir.resolve("artillery.json").toFile())
-                    : null;
-            return new RunData(experiment, warmStart.get(), expiry.get(), spikeStart.get(), end,
-                    replicas.stream().map(ReplicaProcess::id).toList(), sampler.samples(),
-                    sampler.latencyBySecond(), sampler.bucketBoundsMs(), perKey, report, clientLog, exit);
+        Load(Experiment experiment, Path dir, List<ReplicaProcess> replicas) {
+            this.experiment = experiment;
+            this.dir = dir;
+            this.replicas = replicas;
         }
-    }
 
-    /**
-     * Every key expires at {@code expiryMs} (plus the preset's jitter); counters start from zero.
-     * Retried: on a busy machine a 10,000-key warm can hit the replica's Redis timeout.
-     */
-    private static void align(List<ReplicaProcess> replicas, long expiryMs, int users)
-            throws IOException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                replicas.get(0).admin().post("warm", Map.of("users", users, "expiresAtEpochMs", expiryMs));
-                break;
+        RunData run() throws IOException, InterruptedException {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("HERD_TARGETS", String.join(",", replicas.stream().map(ReplicaProcess::baseUrl).toList()));
+            env.put("HERD_SPREAD", options.spread());
+            env.put("HERD_DIST", experiment.distribution());
+            env.put("HERD_ZIPF_S", Double.toString(options.zipfExponent()));
+            env.put("HERD_USERS", Integer.toString(options.users()));
+            Path clientLog = dir.resolve("client.csv");
+            Files.deleteIfExists(clientLog);
+            Map<String, String> artilleryEnv = new LinkedHashMap<>(env);
+            artilleryEnv.put("HERD_CLIENT_LOG", clientLog.toString());
+            HerdSnapshot settings = replicas.get(0).admin().snapshot(Duration.ofSeconds(10)).join();
+            try (Sampler sampler = new Sampler(replicas, backends, progress::sample)) {
+                sampler.start();
+                progress.phase("artillery", "starting");
+                int exit = artillery.run(options.profile().artilleryEnvironment, artilleryEnv, replicas.get(0).baseUrl(),
+                        dir.resolve("artillery.json"), dir.resolve("artillery.log"), phase -> {
+                            progress.phase(phase.name(), null);
+                            if (phase.index() == 0) {
+                                warmStarted(phase, env);
+                            }
+                        });
+                if (timeline == null) {
+                    throw new IOException("Artillery exited (" + exit + ") without starting a phase, see "
+                            + dir.resolve("artillery.log"));
+                }
+                if (alignFailure != null) {
+                    throw new IOException("could not warm the cache at the start of the warm phase: "
+                            + alignFailure.getMessage(), alignFailure);
+                }
+                awaitSpike();
+                long end = System.currentTimeMillis();
+                progress.phase("collect", "final poll, per-key counts, Redis and Prometheus counters");
+                // latencyBySecond holds completed seconds only: wait for the last one to complete.
+                Thread.sleep(1500);
+                sampler.finalTick();
+                KeyQueries keys = new KeyQueries(Map.of());
+                List<String> prometheusAfter = new ArrayList<>();
+                for (ReplicaProcess r : replicas) {
+                    keys = keys.plus(r.admin().keys());
+                    prometheusAfter.add(r.admin().prometheus());
+                }
+                Map<String, Long> redisCalls;
+                List<Long> cached;
+                try (RedisProbe redis = new RedisProbe(backends.redisUrl())) {
+                    redisCalls = RedisProbe.delta(redisBefore, redis.commandCalls());
+                    cached = redis.cachedIds(options.keyPrefix(), options.users());
+                }
+                RunData.Timeline t = new RunData.Timeline(timeline.warmStartMs(), timeline.expiryMs(),
+                        timeline.spikeAtMs(), end);
+                RunData.Settings s = new RunData.Settings(options.users(), settings.mitigation().ttlMs(), jitterMaxMs,
+                        settings.mitigation().queryDelayMs(), settings.pool().maxSize(), options.spikeRequests(),
+                        options.redisUrl() == null);
+                // Artillery's report, client.csv and spike.csv are files of their own: RecordedRun.read adds them
+                return new RunData(experiment, s, t, replicas.stream().map(ReplicaProcess::id).toList(),
+                        sampler.samples(), sampler.latencyBySecond(), sampler.bucketBoundsMs(), sampler.latencyMaxMs(),
+                        keys.byId(), Map.of(), List.of(), List.of(), redisCalls,
+                        WakeUp.between(prometheusBefore, prometheusAfter), cached, exit);
             }
-            catch (IOException ex) {
-                if (attempt == 3 || System.currentTimeMillis() > expiryMs - 5000) {
-                    throw ex;
+        }
+
+        /** t = 0: align every key's expiry, zero the counters, note Redis's and Prometheus's counts, arm the spike. */
+        private void warmStarted(ArtilleryRunner.Phase phase, Map<String, String> env) {
+            long expiry = phase.epochMs() + (phase.durationSeconds() - 1) * 1000L;
+            long spikeAt = phase.epochMs() + phase.durationSeconds() * 1000L;
+            timeline = new RunData.Timeline(phase.epochMs(), expiry, spikeAt, 0);
+            progress.timeline(phase.epochMs(), expiry);
+            try {
+                jitterMaxMs = align(expiry);
+                try (RedisProbe redis = new RedisProbe(backends.redisUrl())) {
+                    redisBefore = redis.commandCalls();
+                }
+                List<String> scrapes = new ArrayList<>();
+                for (ReplicaProcess r : replicas) {
+                    scrapes.add(r.admin().prometheus());
+                }
+                prometheusBefore = scrapes;
+            }
+            catch (Exception ex) {
+                alignFailure = ex;
+                return;
+            }
+            long delay = Math.max(0, spikeAt - SpikeStage.LEAD_MS - System.currentTimeMillis());
+            spike = CompletableFuture.supplyAsync(() -> null,
+                    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
+                    .thenCompose(ignored -> spikeStage.start(options.spikeRequests(), spikeAt, env,
+                            dir.resolve("spike.csv"), dir.resolve("spike.log")));
+        }
+
+        private void awaitSpike() throws IOException, InterruptedException {
+            if (spike == null) {
+                return;
+            }
+            try {
+                String summary = spike.get(120, TimeUnit.SECONDS);
+                progress.message("spike: " + summary);
+            }
+            catch (ExecutionException | TimeoutException ex) {
+                throw new IOException("the spike stage failed: " + ex.getMessage(), ex);
+            }
+        }
+
+        /**
+         * Every key expires at {@code expiryMs} (plus the preset's jitter); counters start from zero.
+         * Retried: on a busy machine a 10,000-key warm can hit the replica's Redis timeout.
+         *
+         * @return the jitter the replica added to the expiry, at most
+         */
+        private long align(long expiryMs) throws IOException, InterruptedException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    var answer = replicas.get(0).admin().post("warm", Map.of("users", options.users(),
+                            "expiresAtEpochMs", expiryMs));
+                    for (ReplicaProcess r : replicas) {
+                        r.admin().post("reset", Map.of());
+                    }
+                    return answer.path("jitterMaxMs").asLong();
+                }
+                catch (IOException ex) {
+                    if (attempt == 3 || System.currentTimeMillis() > expiryMs - 5000) {
+                        throw ex;
+                    }
                 }
             }
         }
-        for (ReplicaProcess r : replicas) {
-            r.admin().post("reset", Map.of());
-        }
-    }
-
-    private static Map<Long, Integer> queriesPerKey(List<ReplicaProcess> replicas)
-            throws IOException, InterruptedException {
-        Map<Long, Integer> sum = new TreeMap<>();
-        for (ReplicaProcess r : replicas) {
-            for (Map.Entry<String, JsonNode> e : r.admin().keys().properties()) {
-                sum.merge(Long.parseLong(e.getKey()), e.getValue().asInt(), Integer::sum);
-            }
-        }
-        return sum;
     }
 }

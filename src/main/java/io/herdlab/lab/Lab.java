@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** The whole matrix: the backends once, every experiment in turn, then the report. */
@@ -22,13 +23,33 @@ final class Lab {
         this.progress = new Progress(out, terminal, options.profile().expectedRunSeconds);
     }
 
+    /** Computes every run recorded in {@code options.reportFrom()} again and rewrites its report. */
+    static Report rerender(LabOptions options) throws IOException {
+        if (!Files.isDirectory(options.reportFrom())) {
+            throw new IOException("no report folder " + options.reportFrom());
+        }
+        List<RunData> runs = new ArrayList<>();
+        try (var dirs = Files.list(options.reportFrom())) {
+            for (Path d : dirs.filter(d -> Files.isRegularFile(d.resolve("run.json"))).toList()) {
+                runs.add(RecordedRun.read(d));
+            }
+        }
+        if (runs.isEmpty()) {
+            throw new IOException("no recorded run (a folder with run.json) in " + options.reportFrom());
+        }
+        runs.sort(Comparator.comparingLong(d -> d.timeline().warmStartMs()));
+        List<ExperimentResult> results = runs.stream().map(ExperimentResult::of).toList();
+        return Report.write(options.reportFrom(), options, results);
+    }
+
     /** Runs the matrix and writes the report; returns the report's folder. */
     Report run() throws IOException, InterruptedException {
         Path dir = options.reportsDir()
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
-        out.println("herdlab lab: profile " + options.profile().id() + ", " + options.replicas() + " replicas, "
-                + options.experiments().size() + " experiments (" + Progress.joinIds(options.experiments()) + ")");
+        out.println("herdlab lab: profile " + options.profile().id() + ", " + options.experiments().size()
+                + " experiments (" + Progress.joinIds(options.experiments()) + "), spike of " + options.spikeRequests()
+                + " requests");
         out.println("report: " + dir);
         ArtilleryRunner artillery = new ArtilleryRunner(options.artilleryDir());
         artillery.ensureInstalled(progress::message);
@@ -45,8 +66,11 @@ final class Lab {
                 progress.experiment(++k, options.experiments().size(), experiment);
                 ExperimentResult result;
                 try {
-                    result = ExperimentResult.of(runner.run(experiment, dir.resolve(experiment.id())));
-                    progress.message(result.oneLine());
+                    Path recorded = dir.resolve(experiment.id());
+                    RunData data = runner.run(experiment, recorded);
+                    RawData.write(recorded, data);
+                    result = ExperimentResult.of(data);
+                    progress.message(Prose.oneLine(result));
                 }
                 catch (IOException | RuntimeException ex) {
                     result = ExperimentResult.failed(experiment, String.valueOf(ex.getMessage()));

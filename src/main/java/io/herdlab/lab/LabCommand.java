@@ -32,6 +32,11 @@ public final class LabCommand {
             return ex.getMessage() == null ? 0 : 2;
         }
         try {
+            if (options.reportFrom() != null) {
+                Report report = Lab.rerender(options);
+                out.println("report: " + report.dir().resolve("report.md"));
+                return 0;
+            }
             Report report = new Lab(options, out, System.console() != null).run();
             return report.allRan() ? 0 : 1;
         }
@@ -41,8 +46,7 @@ public final class LabCommand {
             return 1;
         }
         catch (Exception ex) {
-            System.err.println("lab: " + ex);
-            ex.printStackTrace();
+            System.err.println("lab: " + ex.getMessage());
             return 1;
         }
     }

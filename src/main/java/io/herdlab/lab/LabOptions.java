@@ -12,14 +12,17 @@ import java.util.Map;
  * What one {@code lab} invocation runs. Every option is {@code --name=value}; an empty value
  * means the profile's default, so a Makefile can pass its variables through unchanged.
  *
+ * @param replicas     replica processes of the matrix experiments (the scaling set names its own)
  * @param launcher     how a replica JVM is started: {@code -jar <jar>} or {@code -cp <classpath> <main>}
  * @param postgresJdbc an existing PostgreSQL as a JDBC URL, or null for the embedded one
  * @param redisUrl     an existing Redis, or null for the embedded one
+ * @param reportFrom   a report folder whose recorded runs are rendered again instead of running anything, or null
  */
 record LabOptions(
         Profile profile,
         List<Experiment> experiments,
         int replicas,
+        int spikeRequests,
         String spread,
         double zipfExponent,
         int users,
@@ -31,14 +34,25 @@ record LabOptions(
         List<String> launcher,
         List<String> replicaJvmOptions,
         Path artilleryDir,
-        Path reportsDir) {
+        Path reportsDir,
+        Path reportFrom) {
+
+    /** The service's jar, which the replicas run; after the module split, the service module's jar. */
+    static final String SERVICE_JAR = "target/herdlab.jar";
+    /** The service's main class, for {@code --classpath} (the end-to-end test runs the replicas from its classpath). */
+    static final String SERVICE_MAIN = "io.herdlab.HerdlabApplication";
+    static final List<Integer> SCALING_REPLICAS = List.of(1, 2, 3, 5);
 
     static final String USAGE = """
             usage: java -jar target/herdlab.jar lab [--name=value ...]
-              --profile=default|quick     default: 10,000 keys expire at t=60 s, 5,000-request spike, 3 replicas,
-                                          all presets x uniform,zipf; quick: keys expire at t=15 s, 1,000-request
-                                          burst, 2 replicas, baseline,jitter,full x uniform (a few minutes)
-              --experiments=a,b           presets: baseline jitter local redisson lua full (default: the profile's)
+              --profile=default|quick     default: 10,000 keys expire at t=60 s, 5,000-request spike at t=61 s,
+                                          3 replicas, all presets x uniform,zipf and the scaling set; quick: keys
+                                          expire at t=15 s, 1,000-request spike, 2 replicas, baseline,jitter,full
+                                          x uniform (a few minutes)
+              --experiments=a,b           presets: baseline jitter local redisson lua full, and scaling: local,
+                                          redisson, lua with jitter off on zipf ids at each --scaling-replicas
+              --scaling-replicas=1,2,3,5  replica counts of the scaling set
+              --spike=5000                requests the spike puts on the wire at once (default: the profile's)
               --dist=uniform,zipf         key distributions (default: the profile's)
               --zipf-s=1.0                Zipf exponent for dist=zipf (id k has weight 1/k^s)
               --replicas=N                replica processes (default: 3, quick: 2)
@@ -52,10 +66,12 @@ record LabOptions(
                                           service's 50ms); longer makes the herd visible with a slow client
               --replica-args=--a=b,--c=d  extra properties for every replica, e.g. --herd.mitigation.jitter-max=0s
                                           to see the coalescers without jitter
-              --jar=target/herdlab.jar    the jar replicas run (or --classpath=... to run io.herdlab.HerdlabApplication)
+              --jar=target/herdlab.jar    the service jar replicas run (or --classpath=... to run its main class)
               --replica-jvm=-Xmx512m,-XX:+UseSerialGC   JVM options of each replica
               --artillery=artillery       folder with package.json and scenarios/herd.yml
               --out=reports               reports/<timestamp>/ is written below it
+              --report-from=reports/<timestamp>   run nothing: compute the figures again from the runs recorded
+                                          there and rewrite its report (give the same --profile it ran with)
             """;
 
     static LabOptions parse(String... args) {
@@ -74,15 +90,31 @@ record LabOptions(
         Profile profile = Profile.parse(o.get("profile", "default"));
         List<String> presets = o.list("experiments", profile.experiments);
         List<String> dists = o.list("dist", profile.distributions);
+        int replicas = o.integer("replicas", profile.replicas);
+        List<Integer> scalingReplicas = o.list("scaling-replicas", List.of()).stream()
+                .map(v -> parseInt("scaling-replicas", v))
+                .toList();
+        List<Integer> allCounts = new ArrayList<>(scalingReplicas);
+        allCounts.add(replicas);
+        for (int n : allCounts) {
+            if (n < 1 || n > 16) {
+                throw new UsageException("replica counts must be between 1 and 16, not " + n);
+            }
+        }
         List<Experiment> experiments = new ArrayList<>();
         for (String dist : dists) {
             for (String preset : presets) {
-                experiments.add(Experiment.of(preset, dist));
+                if (!preset.equalsIgnoreCase("scaling")) {
+                    experiments.add(Experiment.of(preset, dist, replicas));
+                }
             }
         }
-        int replicas = o.integer("replicas", profile.replicas);
-        if (replicas < 1 || replicas > 16) {
-            throw new UsageException("--replicas must be between 1 and 16");
+        if (presets.stream().anyMatch(p -> p.equalsIgnoreCase("scaling"))) {
+            experiments.addAll(Experiment.scalingSet(scalingReplicas.isEmpty() ? SCALING_REPLICAS : scalingReplicas));
+        }
+        int spike = o.integer("spike", profile.spikeRequests);
+        if (spike < 1 || spike > 15_000) {
+            throw new UsageException("--spike must be between 1 and 15000 requests");
         }
         String spread = o.get("spread", "connection").toLowerCase(Locale.ROOT);
         if (!spread.equals("connection") && !spread.equals("request")) {
@@ -91,22 +123,32 @@ record LabOptions(
         List<String> launcher;
         String classpath = o.get("classpath", "");
         if (!classpath.isEmpty()) {
-            launcher = List.of("-cp", classpath, "io.herdlab.HerdlabApplication");
+            launcher = List.of("-cp", classpath, SERVICE_MAIN);
         }
         else {
-            launcher = List.of("-jar", Path.of(o.get("jar", "target/herdlab.jar")).toAbsolutePath().toString());
+            launcher = List.of("-jar", Path.of(o.get("jar", SERVICE_JAR)).toAbsolutePath().toString());
         }
-        LabOptions options = new LabOptions(profile, List.copyOf(experiments), replicas, spread,
+        LabOptions options = new LabOptions(profile, List.copyOf(experiments), replicas, spike, spread,
                 Double.parseDouble(o.get("zipf-s", "1.0")), o.integer("users", 10_000),
                 o.nullable("postgres"), o.nullable("redis"), o.get("key-prefix", "herdlab-lab:"),
                 o.nullable("query-delay"), o.list("replica-args", List.of()), launcher,
                 o.list("replica-jvm", List.of("-Xmx512m", "-XX:+UseSerialGC")),
                 Path.of(o.get("artillery", "artillery")).toAbsolutePath(),
-                Path.of(o.get("out", "reports")).toAbsolutePath());
+                Path.of(o.get("out", "reports")).toAbsolutePath(),
+                o.nullable("report-from") == null ? null : Path.of(o.get("report-from", "")).toAbsolutePath());
         if (!o.unused().isEmpty()) {
             throw new UsageException("unknown option(s): " + o.unused());
         }
         return options;
+    }
+
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        }
+        catch (NumberFormatException ex) {
+            throw new UsageException("--" + name + " must be a number, not '" + value + "'");
+        }
     }
 
     /** Bad command line; a null message asks for the usage text alone. */
@@ -138,12 +180,7 @@ record LabOptions(
 
         int integer(String name, int fallback) {
             String value = get(name, "");
-            try {
-                return value.isEmpty() ? fallback : Integer.parseInt(value);
-            }
-            catch (NumberFormatException ex) {
-                throw new UsageException("--" + name + " must be a number, not '" + value + "'");
-            }
+            return value.isEmpty() ? fallback : parseInt(name, value);
         }
 
         List<String> list(String name, List<String> fallback) {

@@ -37,7 +37,7 @@ final class ReplicaProcess implements AutoCloseable {
         this.admin = new AdminClient(managementPort);
     }
 
-    static ReplicaProcess start(String id, String preset, LabOptions options, Backends backends, Path logDir) {
+    static ReplicaProcess start(String id, Experiment experiment, LabOptions options, Backends backends, Path logDir) {
         int port = freePort();
         int managementPort = freePort();
         List<String> command = new ArrayList<>();
@@ -49,7 +49,7 @@ final class ReplicaProcess implements AutoCloseable {
                 "--server.port=" + port,
                 "--management.server.port=" + managementPort,
                 "--herd.instance-id=" + id,
-                "--herd.mitigation.preset=" + preset,
+                "--herd.mitigation.preset=" + experiment.preset().id(),
                 "--herd.cache.ttl=" + options.profile().cacheTtl.toSeconds() + "s",
                 "--herd.cache.key-prefix=" + options.keyPrefix(),
                 "--spring.r2dbc.url=" + backends.r2dbcUrl(),
@@ -58,6 +58,7 @@ final class ReplicaProcess implements AutoCloseable {
         if (options.queryDelay() != null) {
             command.add("--herd.db.query-delay=" + options.queryDelay());
         }
+        command.addAll(experiment.replicaArgs());
         command.addAll(options.replicaArgs());
         Path log = logDir.resolve(id + ".log");
         try {

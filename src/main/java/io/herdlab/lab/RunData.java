@@ -1,37 +1,99 @@
 package io.herdlab.lab;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import tools.jackson.databind.JsonNode;
-
 /**
- * Everything one experiment recorded, before any arithmetic.
+ * Everything one experiment recorded, before any arithmetic; {@link RecordedRun} keeps it in
+ * the experiment's folder and reads it back, so every figure can be computed again from files.
  *
- * @param warmStartMs      when Artillery started the warm phase (t = 0)
- * @param expiryMs         when every warmed key expired (t = warm phase length − 1 s)
- * @param spikeStartMs     when Artillery started the spike phase (0 if never)
- * @param endMs            when Artillery exited
- * @param replicaIds       the replicas, in order (their application_name)
- * @param latencyBySecond  epoch second → request latency bucket counts, all replicas
- * @param bucketBoundsMs   the upper bounds of those buckets
- * @param queriesPerKey    user id → DB queries, summed over the replicas
- * @param artillery        Artillery's JSON report (null if it wrote none)
- * @param clientLog        one CSV line per response the client saw: endEpochMs,latencyMs,status,baseUrl
+ * @param replicaIds         the replicas, in order (their application_name)
+ * @param samples            the once-a-second polls
+ * @param latencyBySecond    epoch second → request latency bucket counts, all replicas merged
+ * @param bucketBoundsMs     the upper bounds of those buckets (an overflow bucket follows)
+ * @param latencyMaxMs       the slowest request any replica served (0 where unknown): no percentile lies above it
+ * @param queriesPerKey      user id → DB queries, summed over the replicas
+ * @param artilleryCounters  Artillery's aggregate counters (http.requests, errors.*, http.codes.*)
+ * @param artilleryResponses one per response Artillery saw (warm and tail phases)
+ * @param spike              one per request of the spike stage
+ * @param redisCalls         Redis command → calls between the reset after the aligned warm and the end
+ * @param wakeUp             the follower wait histogram between the same two instants, all replicas
+ * @param cachedAtEnd        ids whose key was still in Redis when the run ended
  */
 record RunData(
         Experiment experiment,
-        long warmStartMs,
-        long expiryMs,
-        long spikeStartMs,
-        long endMs,
+        Settings settings,
+        Timeline timeline,
         List<String> replicaIds,
         List<Sample> samples,
         Map<Long, long[]> latencyBySecond,
         long[] bucketBoundsMs,
+        long latencyMaxMs,
         Map<Long, Integer> queriesPerKey,
-        JsonNode artillery,
-        Path clientLog,
+        Map<String, Long> artilleryCounters,
+        List<Response> artilleryResponses,
+        List<SpikeRequest> spike,
+        Map<String, Long> redisCalls,
+        Histogram wakeUp,
+        List<Long> cachedAtEnd,
         int artilleryExit) {
+
+    /** When the last response of the run ended, Artillery's or the spike's (the warm start if none did). */
+    long lastResponseEpochMs() {
+        long artillery = artilleryResponses.stream().mapToLong(Response::endEpochMs).max().orElse(0);
+        long spikeEnd = Math.round(spike.stream().filter(r -> r.sent() && !Double.isNaN(r.latencyMs()))
+                .mapToDouble(r -> r.sendEpochMs() + r.latencyMs()).max().orElse(0));
+        return Math.max(timeline.warmStartMs(), Math.max(artillery, spikeEnd));
+    }
+
+    /**
+     * What the replicas ran with.
+     *
+     * @param jitterMaxMs   the preset's TTL jitter (0: every key expires at the aligned instant)
+     * @param redisIsOwn    Redis served this lab alone, so its command counts are the replicas' own
+     */
+    record Settings(int users, long cacheTtlMs, long jitterMaxMs, long queryDelayMs, int poolSize,
+            int spikeRequests, boolean redisIsOwn) {
+    }
+
+    /**
+     * The run's instants (epoch ms).
+     *
+     * @param warmStartMs Artillery started the warm phase (t = 0)
+     * @param expiryMs    every warmed key expired, plus its jitter if the preset has any
+     * @param spikeAtMs   the spike's planned instant (0 if there was none)
+     * @param endMs       Artillery and the spike stage had exited
+     */
+    record Timeline(long warmStartMs, long expiryMs, long spikeAtMs, long endMs) {
+
+        /** Seconds since the warm phase started. */
+        double t(long epochMs) {
+            return (epochMs - warmStartMs) / 1000.0;
+        }
+    }
+
+    /** One response Artillery saw: when it ended, how long it took, its status. */
+    record Response(long endEpochMs, double latencyMs, String status) {
+    }
+
+    /**
+     * One request of the spike: when it was written to its connection, how long until the
+     * response ended (NaN if it never did), and the HTTP status, or timeout, error or unsent.
+     */
+    record SpikeRequest(double sendEpochMs, double latencyMs, String status) {
+
+        boolean sent() {
+            return !Double.isNaN(sendEpochMs);
+        }
+    }
+
+    /** A cumulative histogram: {@code counts[i]} observations at most {@code bounds[i]}. */
+    record Histogram(double[] bounds, long[] counts) {
+
+        static final Histogram EMPTY = new Histogram(new double[0], new long[0]);
+
+        long total() {
+            return counts.length == 0 ? 0 : counts[counts.length - 1];
+        }
+    }
 }

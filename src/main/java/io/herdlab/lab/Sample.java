@@ -9,9 +9,11 @@ import java.util.Map;
  * @param epochMs    when the poll started
  * @param replicas   one entry per replica, in replica order; null where the snapshot did not answer in time
  * @param pgActivity pg_stat_activity of the lab database: application_name → state → connections
+ * @param dbReads    user look-ups PostgreSQL executed so far (index scans of users; -1 where unknown), unlike
+ *                   the replicas' query counters, which count a load when it is queued for a connection
  * @param loadAverage the machine's 1-minute load average (/proc/loadavg), NaN where unknown
  */
-record Sample(long epochMs, List<ReplicaSample> replicas, Map<String, Map<String, Integer>> pgActivity,
+record Sample(long epochMs, List<ReplicaSample> replicas, Map<String, Map<String, Integer>> pgActivity, long dbReads,
         double loadAverage) {
 
     /**

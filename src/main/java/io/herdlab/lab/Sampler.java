@@ -18,9 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import tools.jackson.databind.JsonNode;
+import io.herdlab.contract.HerdSnapshot;
 
 /**
  * Polls every replica's {@code /actuator/herd} and pg_stat_activity once a second. Latency comes
@@ -36,6 +37,9 @@ final class Sampler implements AutoCloseable {
             FROM pg_stat_activity
             WHERE datname = current_database() AND application_name <> ?
             GROUP BY 1, 2""";
+    /** One index scan of users per user look-up the database executed (hot-key-burst.sh counts the same). */
+    private static final String USER_READS = """
+            SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_tables WHERE relname = 'users'""";
 
     private final List<ReplicaProcess> replicas;
     private final Backends backends;
@@ -51,6 +55,7 @@ final class Sampler implements AutoCloseable {
     /** epoch second → summed bucket counts; per replica first, so a second read twice is not counted twice. */
     private final Map<String, Map<Long, long[]>> latencyByReplica = new ConcurrentHashMap<>();
     private volatile long[] bucketBoundsMs = new long[0];
+    private final AtomicLong latencyMaxMs = new AtomicLong();
     private Connection pg;
 
     Sampler(List<ReplicaProcess> replicas, Backends backends, Consumer<Sample> listener) {
@@ -71,19 +76,20 @@ final class Sampler implements AutoCloseable {
 
     private void tick() {
         long now = System.currentTimeMillis();
-        List<CompletableFuture<JsonNode>> polls = replicas.stream()
+        List<CompletableFuture<HerdSnapshot>> polls = replicas.stream()
                 .map(r -> r.admin().snapshot(POLL_TIMEOUT).exceptionally(error -> null))
                 .toList();
-        Map<String, Map<String, Integer>> activity = pgActivity();
+        long[] reads = {-1};
+        Map<String, Map<String, Integer>> activity = pgActivity(reads);
         List<Sample.ReplicaSample> read = new ArrayList<>();
         for (int i = 0; i < replicas.size(); i++) {
-            JsonNode snapshot = polls.get(i).join();
+            HerdSnapshot snapshot = polls.get(i).join();
             read.add(snapshot == null ? null : toReplicaSample(replicas.get(i).id(), snapshot));
             if (snapshot != null) {
                 keepLatency(replicas.get(i).id(), snapshot);
             }
         }
-        Sample sample = new Sample(now, Collections.unmodifiableList(read), activity, loadAverage());
+        Sample sample = new Sample(now, Collections.unmodifiableList(read), activity, reads[0], loadAverage());
         samples.add(sample);
         try {
             listener.accept(sample);
@@ -103,7 +109,8 @@ final class Sampler implements AutoCloseable {
         }
     }
 
-    private Map<String, Map<String, Integer>> pgActivity() {
+    /** pg_stat_activity by application_name and state; {@code reads[0]} gets the users index scans so far. */
+    private Map<String, Map<String, Integer>> pgActivity(long[] reads) {
         Map<String, Map<String, Integer>> out = new TreeMap<>();
         try {
             if (pg == null || pg.isClosed()) {
@@ -119,6 +126,10 @@ final class Sampler implements AutoCloseable {
                     }
                 }
             }
+            try (PreparedStatement statement = pg.prepareStatement(USER_READS);
+                    ResultSet rows = statement.executeQuery()) {
+                reads[0] = rows.next() ? rows.getLong(1) : -1;
+            }
         }
         catch (SQLException ex) {
             closePg();
@@ -126,36 +137,23 @@ final class Sampler implements AutoCloseable {
         return out;
     }
 
-    private static Sample.ReplicaSample toReplicaSample(String id, JsonNode s) {
-        JsonNode cache = s.path("cache");
-        JsonNode db = s.path("db");
-        JsonNode pool = s.path("pool");
-        JsonNode coalesce = s.path("coalesce");
-        return new Sample.ReplicaSample(id, cache.path("hits").asLong(), cache.path("misses").asLong(),
-                cache.path("stale").asLong(), cache.path("negative").asLong(), cache.path("errors").asLong(),
-                db.path("queries").asLong(), db.path("duplicateQueries").asLong(), pool.path("acquired").asInt(),
-                pool.path("pending").asInt(), pool.path("peakAcquired").asInt(), pool.path("peakPending").asInt(),
-                pool.path("maxSize").asInt(), coalesce.path("leaders").asLong(), coalesce.path("followers").asLong(),
-                coalesce.path("timeouts").asLong());
+    private static Sample.ReplicaSample toReplicaSample(String id, HerdSnapshot s) {
+        HerdSnapshot.Cache cache = s.cache();
+        HerdSnapshot.Pool pool = s.pool();
+        return new Sample.ReplicaSample(id, cache.hits(), cache.misses(), cache.stale(), cache.negative(),
+                cache.errors(), s.db().queries(), s.db().duplicateQueries(), pool.acquired(), pool.pending(),
+                pool.peakAcquired(), pool.peakPending(), pool.maxSize(), s.coalesce().leaders(),
+                s.coalesce().followers(), s.coalesce().timeouts());
     }
 
-    private void keepLatency(String replica, JsonNode snapshot) {
-        JsonNode bounds = snapshot.path("latency").path("bucketsMs");
-        if (bucketBoundsMs.length == 0 && bounds.isArray()) {
-            long[] b = new long[bounds.size()];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = bounds.get(i).asLong();
-            }
-            bucketBoundsMs = b;
+    private void keepLatency(String replica, HerdSnapshot snapshot) {
+        if (bucketBoundsMs.length == 0) {
+            bucketBoundsMs = snapshot.latency().bucketsMs();
         }
+        latencyMaxMs.accumulateAndGet(snapshot.latency().maxMs(), Math::max);
         Map<Long, long[]> mine = latencyByReplica.computeIfAbsent(replica, k -> new ConcurrentHashMap<>());
-        for (JsonNode second : snapshot.path("latencyBySecond")) {
-            JsonNode counts = second.path("counts");
-            long[] c = new long[counts.size()];
-            for (int i = 0; i < c.length; i++) {
-                c[i] = counts.get(i).asLong();
-            }
-            mine.put(second.path("epochSecond").asLong(), c);
+        for (HerdSnapshot.LatencySecond second : snapshot.latencyBySecond()) {
+            mine.put(second.epochSecond(), second.counts());
         }
     }
 
@@ -176,6 +174,11 @@ final class Sampler implements AutoCloseable {
 
     long[] bucketBoundsMs() {
         return bucketBoundsMs;
+    }
+
+    /** The slowest request any replica reported since its reset. */
+    long latencyMaxMs() {
+        return latencyMaxMs.get();
     }
 
     @Override

@@ -1,39 +1,39 @@
 package io.herdlab.lab;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.herdlab.contract.Preset;
 
 /**
- * The report's prose, written from the measurements: what the baseline did and why, what each
- * preset changed against it, and what to recommend. Every number in it comes from the table.
+ * The report's prose across experiments: the setup, what the baseline did and why, what each
+ * preset changed, what jitter deferred, and the scaling answer. Every number comes from the
+ * results; a spike that was not a burst is said so and left out of comparisons.
  */
 final class WriteUp {
 
     static final String LEGEND = """
-            *Columns.* Requests and errors as Artillery counted them (timeouts, resets, non-2xx). DB queries: user \
-            SELECTs all replicas sent; max in 1 s from the once-a-second poll. Queries per key: summed over the \
-            replicas from `/actuator/herd/keys`, over the keys queried at all; cluster duplicates = Σ(queries − 1) \
-            per key. pg active: connections of the replicas' application_names in state `active` in \
-            pg_stat_activity (polled once a second). Pool peaks: R2DBC pool acquired / pending, sampled every 10 ms \
-            inside each replica (highest replica), and pending summed over replicas at the 1-s poll. Before = the \
-            warm phase from t = 2 s to the expiry; during = from the expiry to the end (spike and tail). \
-            P50/P95/P99 are server-side (all replicas' histograms merged); client P99 is Artillery's view, \
-            including connection set-up and the client's own queueing.""";
+            *Columns.* Spike on the wire: requests the spike stage wrote / planned, within how long of the first \
+            (P99 of the send offsets); a burst means all sent, P99 ≤ 1 s, on time. Requests and errors: Artillery's \
+            (warm, tail) and the spike's. DB queries: user loads the replicas started (counted when queued for a \
+            connection); DB peak /s: user look-ups PostgreSQL executed (index scans of users) between two 1-s polls. \
+            Queries per key: summed over the replicas from `/actuator/herd/keys`; cluster duplicates = Σ(queries − 1) \
+            per key. pg active: the replicas' connections in state `active` in pg_stat_activity (1-s poll). Pool \
+            peaks: R2DBC acquired / pending sampled every 10 ms inside each replica (highest replica), and pending \
+            summed over replicas at the 1-s poll. Warm = t = 2 s to the expiry; spike = from the spike's second to \
+            the second its last response ended. Server P50/P95/P99: all replicas' histograms merged; client P99: \
+            the spike's own requests, from write to the end of the response.""";
 
-    private static final Map<String, String> HOW = Map.of(
-            "jitter", "adds a uniform random 0–10 min to every TTL, the warm included, so the keys no longer expire in "
-                    + "the same second",
-            "local", "adds, to jitter, single-flight inside each replica: one load per key per replica, the other "
-                    + "requests wait for it",
-            "redisson", "adds, to jitter, a Redisson lock per key as a cluster-wide lease: one load per key in the "
-                    + "cluster, waiters read the filled value",
-            "lua", "adds, to jitter, a Lua lease on Redis (SET NX PX + fenced fill + pub/sub): one load per key in "
-                    + "the cluster",
-            "full", "combines jitter, local single-flight in front of the Lua lease, stale-while-revalidate, a "
+    private static final Map<Preset, String> HOW = Map.of(
+            Preset.JITTER, "adds a uniform random 0–10 min to every TTL, the warm included, so the keys no longer "
+                    + "expire in the same second",
+            Preset.LOCAL, "adds, to jitter, single-flight inside each replica: one load per key per replica",
+            Preset.REDISSON, "adds, to jitter, a Redisson lock per key as a cluster-wide lease: one load per key",
+            Preset.LUA, "adds, to jitter, a Lua lease on Redis (SET NX PX + fenced fill + pub/sub): one load per key",
+            Preset.FULL, "combines jitter, local single-flight in front of the Lua lease, stale-while-revalidate, a "
                     + "negative cache and a circuit breaker");
 
     private final LabOptions options;
@@ -44,40 +44,18 @@ final class WriteUp {
         this.results = results;
     }
 
-    String command() {
-        StringBuilder c = new StringBuilder("java -jar target/herdlab.jar lab --profile=")
-                .append(options.profile().id());
-        c.append(" --experiments=").append(String.join(",",
-                options.experiments().stream().map(Experiment::preset).distinct().toList()));
-        c.append(" --dist=").append(String.join(",",
-                options.experiments().stream().map(Experiment::distribution).distinct().toList()));
-        c.append(" --replicas=").append(options.replicas());
-        if (options.queryDelay() != null) {
-            c.append(" --query-delay=").append(options.queryDelay());
-        }
-        if (!options.replicaArgs().isEmpty()) {
-            c.append(" --replica-args=").append(String.join(",", options.replicaArgs()));
-        }
-        if (!options.spread().equals("connection")) {
-            c.append(" --spread=").append(options.spread());
-        }
-        return c.toString();
-    }
-
     String setup() {
         return String.format(Locale.ROOT, """
                 Profile **%s**: %d users seeded in PostgreSQL and warmed in Redis to expire together one second \
-                before Artillery's warm phase ends; then Artillery's spike phase (`artillery/scenarios/herd.yml`%s). \
-                %d replicas as separate JVMs share one PostgreSQL and one Redis; Artillery spreads its virtual users \
-                over them at random per %s, as a Kubernetes Service does. Each replica has an R2DBC pool of 10 and a \
-                simulated query cost of %s (pg_sleep inside the SELECT, so the connection is held). Zipf exponent \
-                for the hot-key runs: %.2f. Everything (replicas, PostgreSQL, Redis, Artillery, this lab) shares one \
-                machine with %d cores, so the client and the servers compete for CPU: the figures are this machine's, \
-                and the comparison between presets is the point, not the absolute numbers.""",
-                options.profile().id(), options.users(),
-                options.profile().artilleryEnvironment.isEmpty() ? "" : ", environment `" + options.profile().artilleryEnvironment + "`",
-                options.replicas(), options.spread(), options.queryDelay() == null ? "50ms" : options.queryDelay(),
-                options.zipfExponent(), Runtime.getRuntime().availableProcessors())
+                before Artillery's warm phase ends (`artillery/scenarios/herd.yml`, environment `%s`: warm, then \
+                tail, at a low rate); when the warm phase ends, the spike stage (`artillery/spike.mjs`) writes %d \
+                GETs at once on connections it opened beforehand, one per request, each to a random replica as \
+                kube-proxy picks one per connection. The replicas run as separate JVMs on one PostgreSQL and one \
+                Redis, each with an R2DBC pool and a simulated query cost (pg_sleep inside the SELECT, so the \
+                connection is held). Zipf exponent for hot keys: %.2f. Everything shares one machine with %d \
+                cores: the figures are this machine's; compare presets within one report.""",
+                options.profile().id(), options.users(), options.profile().artilleryEnvironment,
+                options.spikeRequests(), options.zipfExponent(), Runtime.getRuntime().availableProcessors())
                 + (options.replicaArgs().isEmpty() ? "" : " Replica overrides: `" + String.join(" ", options.replicaArgs())
                         + "`.");
     }
@@ -85,122 +63,95 @@ final class WriteUp {
     String findings() {
         StringBuilder f = new StringBuilder("## What happened\n\n");
         for (String dist : Experiment.DISTRIBUTIONS) {
-            Optional<ExperimentResult> baseline = find("baseline", dist);
+            Optional<ExperimentResult> baseline = find(Preset.BASELINE, dist);
             if (baseline.isEmpty()) {
                 continue;
             }
             f.append("### Baseline (").append(dist).append(")\n\n").append(baselineStory(baseline.get())).append("\n\n");
-            List<ExperimentResult> others = results.stream()
-                    .filter(r -> r.ok() && r.experiment.distribution().equals(dist)
-                            && !r.experiment.preset().equals("baseline"))
-                    .toList();
+            List<ExperimentResult> others = matrix().filter(r -> r.experiment().distribution().equals(dist)
+                    && r.experiment().preset() != Preset.BASELINE).toList();
             if (!others.isEmpty()) {
                 f.append("### What each fix changed (").append(dist).append(")\n\n");
-                for (ExperimentResult r : others) {
-                    f.append("- ").append(fixStory(baseline.get(), r)).append('\n');
-                }
+                others.forEach(r -> f.append("- ").append(fixStory(baseline.get(), r)).append('\n'));
                 f.append('\n');
             }
         }
-        f.append("### Recommendations\n\n").append(recommendations()).append('\n');
+        List<ExperimentResult> jittered = matrix().filter(r -> r.deferral().jittered()).toList();
+        if (!jittered.isEmpty()) {
+            f.append("## Jitter defers the reloads, it does not remove them\n\n").append(Table.deferral(jittered))
+                    .append('\n').append(jitterStory(jittered)).append("\n\n");
+        }
         return f.toString();
     }
 
-    private String baselineStory(ExperimentResult b) {
-        boolean saturated = b.poolAcquiredPeak >= b.poolMaxSize && b.poolMaxSize > 0;
-        return String.format(Locale.ROOT, """
-                Every key expired in the same instant (absolute expiry, no jitter), so the spike found an empty \
-                cache: the hit ratio went from %s before to %s during. Each miss went to PostgreSQL on its own — \
-                nothing coordinates the replicas or even two requests in one replica — so the replicas sent %d \
-                SELECTs, up to %d in one second, for %d distinct keys (mean %.2f queries per key, max %d; %d \
-                duplicates cluster-wide). The pools %s (acquired peak %d of %d) and up to %d requests in one \
-                replica waited for a connection; pg_stat_activity showed up to %d active connections. With at most \
-                %d connections, each held %d ms per query, the cluster drains at most %d misses a second (the \
-                shared CPU made it %d at best), so the queue became latency: server P99 went from %s before the \
-                expiry to %s during (P95 %s), and Artillery saw P99 %s (max %s)%s.""",
-                Report.percent(b.hitRatioBefore), Report.percent(b.hitRatioDuring), b.dbQueries, b.dbMaxPerSecond,
-                b.keysQueried, b.queriesPerKeyMean, b.queriesPerKeyMax, b.clusterDuplicates,
-                saturated ? "saturated" : "did not saturate", b.poolAcquiredPeak, b.poolMaxSize, b.poolPendingPeak,
-                b.pgActiveMax, b.poolMaxSize * options.replicas(), queryDelayMs(),
-                b.poolMaxSize * options.replicas() * 1000L / Math.max(1, queryDelayMs()), b.dbMaxPerSecond,
-                Report.ms(b.serverBefore[2]),
-                Report.ms(b.serverDuring[2]), Report.ms(b.serverDuring[1]), Report.ms(b.clientDuring[2]),
-                Report.ms(b.clientMaxMs), b.errors == 0 ? ", with no errors" : ", with " + b.errors + " errors " + b.errorKinds);
+    private Stream<ExperimentResult> matrix() {
+        return results.stream().filter(r -> r.ok() && !r.experiment().scaling());
     }
 
-    /** The replicas' simulated query cost in ms: the service's 50 ms unless --query-delay says otherwise. */
-    private long queryDelayMs() {
-        String d = options.queryDelay();
-        if (d == null) {
-            return 50;
+    private String baselineStory(ExperimentResult b) {
+        if (!b.burst().isBurst()) {
+            return "The spike did not arrive as a burst (" + b.burst().why() + "), so this run shows no herd; "
+                    + "run it again on a quieter machine. Its figures are in the table, not compared here.";
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s)?").matcher(d.trim());
-        if (!m.matches()) {
-            return 50;
-        }
-        long n = Long.parseLong(m.group(1));
-        return "s".equals(m.group(2)) ? n * 1000 : n;
+        int replicas = b.experiment().replicas();
+        long delay = Math.max(1, b.data().settings().queryDelayMs());
+        long capacity = (long) b.server().poolMaxSize() * replicas * 1000 / delay;
+        return String.format(Locale.ROOT, """
+                Every key expired in the same instant, and one second later %d requests were on the wire within %s. \
+                The cache was empty: the hit ratio went from %s in the warm phase to %s after the expiry. Each miss \
+                went to PostgreSQL on its own — nothing coordinates the replicas or even two requests in one — so \
+                the replicas started %d loads for %d distinct keys (%d cluster-wide duplicates); PostgreSQL executed up \
+                to %d a second. \
+                %d replicas × %d connections, each held %d ms per query, drain at most %d misses a second, so %d \
+                distinct misses need at least %.1f s: the pools saturated (acquired peak %d of %d), up to %d requests \
+                waited for a connection in one replica, and the queue became latency — server P99 %s during the \
+                spike against %s warm (%.0f×), the spike's own requests P99 %s client-side (max %s)%s.""",
+                b.burst().sent(), Fmt.ms(b.burst().spreadMaxMs()), Fmt.percent(b.server().hitRatioWarm()),
+                Fmt.percent(b.server().hitRatioAfterExpiry()), b.server().dbQueries(), b.keys().keysQueried(),
+                b.keys().clusterDuplicates(), b.server().dbPeakPerSecond(), replicas, b.server().poolMaxSize(), delay,
+                capacity, b.keys().keysQueried(), (double) b.keys().keysQueried() / Math.max(1, capacity),
+                b.server().poolAcquiredPeak(), b.server().poolMaxSize(), b.server().poolPendingPeak(),
+                Fmt.ms(b.latency().spikeP99()), Fmt.ms(b.latency().serverWarm()[2]), b.latency().spikeOverWarm(),
+                Fmt.ms(b.latency().clientSpike()[2]), Fmt.ms(b.latency().clientSpikeMaxMs()),
+                b.traffic().errors() == 0 ? ", with no errors" : ", with " + b.traffic().errors() + " errors "
+                        + b.traffic().errorKinds());
     }
 
     private static String fixStory(ExperimentResult b, ExperimentResult r) {
+        String flag = r.burst().isBurst() && b.burst().isBurst() ? "" : " (a spike was not a burst: not comparable)";
         return String.format(Locale.ROOT, """
-                **%s** %s. DB queries %d → %d (%s), max in 1 s %d → %d, queries per key max %d → %d, pool pending \
-                peak %d → %d, pg active max %d → %d; hit ratio during %s → %s; server P99 during %s → %s, client \
-                P99 during %s → %s; errors %d → %d.""",
-                r.experiment.preset(), HOW.getOrDefault(r.experiment.preset(), ""), b.dbQueries, r.dbQueries,
-                change(b.dbQueries, r.dbQueries), b.dbMaxPerSecond, r.dbMaxPerSecond, b.queriesPerKeyMax,
-                r.queriesPerKeyMax, b.poolPendingPeak, r.poolPendingPeak, b.pgActiveMax, r.pgActiveMax,
-                Report.percent(b.hitRatioDuring), Report.percent(r.hitRatioDuring), Report.ms(b.serverDuring[2]),
-                Report.ms(r.serverDuring[2]), Report.ms(b.clientDuring[2]), Report.ms(r.clientDuring[2]), b.errors,
-                r.errors);
+                **%s** %s%s. DB queries %d → %d, peak %d → %d /s, queries per key max %d → %d, pool pending peak \
+                %d → %d; hit ratio after the expiry %s → %s; server P99 during the spike %s → %s; errors %d → %d.%s""",
+                r.experiment().preset().id(), HOW.getOrDefault(r.experiment().preset(), ""), flag, b.server().dbQueries(),
+                r.server().dbQueries(), b.server().dbPeakPerSecond(), r.server().dbPeakPerSecond(), b.keys().maxPerKey(),
+                r.keys().maxPerKey(), b.server().poolPendingPeak(), r.server().poolPendingPeak(),
+                Fmt.percent(b.server().hitRatioAfterExpiry()), Fmt.percent(r.server().hitRatioAfterExpiry()),
+                Fmt.ms(b.latency().spikeP99()), Fmt.ms(r.latency().spikeP99()), b.traffic().errors(),
+                r.traffic().errors(), r.deferral().jittered() ? String.format(Locale.ROOT, " Of the %d keys, %d were "
+                        + "deferred past the run (see below).", r.deferral().keysWarmed(), r.deferral().deferred()) : "");
     }
 
-    private static String change(long from, long to) {
-        if (from == 0) {
-            return "no baseline queries";
-        }
-        return String.format(Locale.ROOT, "%+.0f%%", 100.0 * (to - from) / from);
+    private static String jitterStory(List<ExperimentResult> jittered) {
+        ExperimentResult r = jittered.get(0);
+        Deferral d = r.deferral();
+        return String.format(Locale.ROOT, """
+                With a jitter window of %s, each key's expiry lands at a uniform random point of the window after \
+                the aligned instant. In **%s** the run ended at t = %.0f s, %s the window closes at t = %.0f s: \
+                %d keys were reloaded during the run and %d (%s) still held their warm value at the end — their \
+                reloads were deferred past the run, not removed. Once every key is in demand they arrive at about \
+                %.1f a second (keys / window) for the whole window, against a pool that drains %d a second; what \
+                jitter removes is the synchronized peak (DB peak %d /s here), not the work.%s""",
+                Fmt.ms(d.jitterMaxMs()), r.experiment(), d.runEndT(), d.runEndedFirst() ? "before" : "after",
+                d.windowEndT(), d.reloaded(), d.deferred(), Fmt.percent(d.deferredShare()), d.projectedReloadsPerSecond(),
+                (long) r.server().poolMaxSize() * r.experiment().replicas() * 1000
+                        / Math.max(1, r.data().settings().queryDelayMs()), r.server().dbPeakPerSecond(),
+                d.runEndedFirst() ? " The run ended first: this lab does not watch the whole window." : "")
+                + " (Deferred counts keys still in Redis that were never reloaded; a preset with stale-while-revalidate "
+                + "keeps an expired key there for its stale window, so its figure includes keys that expired unrequested.)";
     }
 
-    private String recommendations() {
-        List<String> lines = new ArrayList<>();
-        for (String dist : Experiment.DISTRIBUTIONS) {
-            List<ExperimentResult> ok = results.stream()
-                    .filter(r -> r.ok() && r.experiment.distribution().equals(dist) && !Double.isNaN(r.serverDuring[2]))
-                    .toList();
-            if (ok.size() < 2) {
-                continue;
-            }
-            ExperimentResult best = ok.stream().min(Comparator.comparingDouble(r -> r.serverDuring[2])).get();
-            ExperimentResult fewest = ok.stream().min(Comparator.comparingLong(r -> r.dbQueries)).get();
-            lines.add(String.format(Locale.ROOT,
-                    "- %s keys: the lowest spike P99 was **%s** (%s); the fewest DB queries **%s** (%d).", dist,
-                    best.experiment.preset(), Report.ms(best.serverDuring[2]), fewest.experiment.preset(),
-                    fewest.dbQueries));
-        }
-        find("local", "zipf").ifPresent(local -> find("lua", "zipf").ifPresent(lua -> lines.add(
-                local.queriesPerKeyMax > lua.queriesPerKeyMax
-                        ? String.format(Locale.ROOT, "- Hot keys across %d replicas: in-process single-flight still "
-                                + "let every replica load a key (max %d queries for one key), the Redis lease let one "
-                                + "(max %d): coalesce at cluster scope when replicas are many or the key is costly.",
-                                options.replicas(), local.queriesPerKeyMax, lua.queriesPerKeyMax)
-                        : String.format(Locale.ROOT, "- Hot keys: local single-flight and the Lua lease both kept "
-                                + "every key to at most %d queries in this run, so it does not separate them; with "
-                                + "jitter on, few keys expire at once. Run them with `--replica-args=--herd.mitigation."
-                                + "jitter-max=0s` to compare the coalescers alone.",
-                                Math.max(local.queriesPerKeyMax, lua.queriesPerKeyMax)))));
-        lines.add("- Never let a whole key space expire together: jitter every TTL (and the initial warm) over a "
-                + "window long compared with the refill time; it is one line and removes the synchronized herd.");
-        lines.add("- Put a coalescer in front of the loader for the keys that stay hot (single-flight in-process, "
-                + "a lease when several replicas share the database), with a bounded follower wait that fails fast.");
-        lines.add("- Serve stale while one request revalidates, and keep the DB pool small with a bounded acquire "
-                + "wait and a breaker, so an overload turns into quick errors instead of a queue of seconds.");
-        return String.join("\n", lines) + "\n";
-    }
-
-    private Optional<ExperimentResult> find(String preset, String dist) {
-        return results.stream()
-                .filter(r -> r.ok() && r.experiment.preset().equals(preset) && r.experiment.distribution().equals(dist))
+    private Optional<ExperimentResult> find(Preset preset, String dist) {
+        return matrix().filter(r -> r.experiment().preset() == preset && r.experiment().distribution().equals(dist))
                 .findFirst();
     }
 }

@@ -1,5 +1,6 @@
 package io.herdlab.lab;
 
+import io.herdlab.contract.Preset;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,18 +9,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LabOptionsTest {
 
     @Test
-    void defaultProfileRunsEveryPresetUnderBothDistributionsOnThreeReplicas() {
+    void defaultProfileRunsEveryPresetUnderBothDistributionsAndTheScalingSet() {
         LabOptions o = LabOptions.parse();
         assertThat(o.replicas()).isEqualTo(3);
-        assertThat(o.experiments()).hasSize(12).first().isEqualTo(new Experiment("baseline", "uniform"));
+        assertThat(o.spikeRequests()).isEqualTo(5000);
+        assertThat(o.experiments()).hasSize(12 + 12).first()
+                .isEqualTo(new Experiment(Preset.BASELINE, "uniform", 3, false));
+        assertThat(o.experiments().stream().filter(Experiment::scaling).map(Experiment::id))
+                .startsWith("scaling-local-1r", "scaling-local-2r", "scaling-local-3r", "scaling-local-5r")
+                .contains("scaling-redisson-5r", "scaling-lua-1r");
         assertThat(o.postgresJdbc()).isNull();
         assertThat(o.redisUrl()).isNull();
     }
 
     @Test
     void emptyValuesMeanTheProfilesDefaultSoMakeCanPassItsVariablesThrough() {
-        LabOptions o = LabOptions.parse("--profile=quick", "--experiments=", "--dist=", "--replicas=");
+        LabOptions o = LabOptions.parse("--profile=quick", "--experiments=", "--dist=", "--replicas=", "--spike=");
         assertThat(o.replicas()).isEqualTo(2);
+        assertThat(o.spikeRequests()).isEqualTo(1000);
         assertThat(o.experiments()).extracting(Experiment::id)
                 .containsExactly("baseline-uniform", "jitter-uniform", "full-uniform");
     }
@@ -28,13 +35,26 @@ class LabOptionsTest {
     void selectsExperimentsDistributionsAndReplicas() {
         LabOptions o = LabOptions.parse("--experiments=baseline,LUA", "--dist=zipf", "--replicas=4");
         assertThat(o.experiments()).extracting(Experiment::id).containsExactly("baseline-zipf", "lua-zipf");
-        assertThat(o.replicas()).isEqualTo(4);
+        assertThat(o.experiments()).allMatch(e -> e.replicas() == 4);
+    }
+
+    @Test
+    void theScalingSetRunsTheCoalescersWithoutJitterOnZipfIdsAtEachReplicaCount() {
+        LabOptions o = LabOptions.parse("--experiments=scaling", "--scaling-replicas=1,2");
+        assertThat(o.experiments()).extracting(Experiment::id).containsExactly("scaling-local-1r", "scaling-local-2r",
+                "scaling-redisson-1r", "scaling-redisson-2r", "scaling-lua-1r", "scaling-lua-2r");
+        assertThat(o.experiments()).allSatisfy(e -> {
+            assertThat(e.distribution()).isEqualTo("zipf");
+            assertThat(e.replicaArgs()).containsExactly("--herd.mitigation.jitter-max=0s");
+            assertThat(e.jittered()).isFalse();
+        });
     }
 
     @Test
     void rejectsUnknownPresetsAndOptions() {
         assertThatThrownBy(() -> LabOptions.parse("--experiments=magic")).hasMessageContaining("magic");
         assertThatThrownBy(() -> LabOptions.parse("--colour=red")).hasMessageContaining("colour");
+        assertThatThrownBy(() -> LabOptions.parse("--scaling-replicas=0")).hasMessageContaining("between 1 and 16");
         assertThatThrownBy(() -> LabOptions.parse("quick")).isInstanceOf(LabOptions.UsageException.class);
     }
 }

@@ -1,0 +1,63 @@
+package io.herdlab.lab;
+
+import java.util.Locale;
+
+/** One experiment in words: the progress line after it, and its paragraph in the report. */
+final class Prose {
+
+    private Prose() {
+    }
+
+    static String oneLine(ExperimentResult r) {
+        return String.format(Locale.ROOT, "done: spike %s; %d requests, %d errors, %d DB queries (peak %d/s), queries "
+                + "per key max %d, pool pending peak %d, server P99 warm %s, spike %s", Fmt.burst(r.burst()),
+                r.traffic().requests(), r.traffic().errors(), r.server().dbQueries(), r.server().dbPeakPerSecond(),
+                r.keys().maxPerKey(), r.server().poolPendingPeak(), Fmt.ms(r.latency().serverWarm()[2]),
+                Fmt.ms(r.latency().spikeP99()));
+    }
+
+    static String details(ExperimentResult r) {
+        StringBuilder d = new StringBuilder();
+        BurstCheck b = r.burst();
+        if (b.ran()) {
+            d.append(String.format(Locale.ROOT, "The spike stage wrote %d of %d requests, the first %s after the planned "
+                    + "instant; 50 %% had left within %s of the first, 99 %% within %s, all within %s: %s. ",
+                    b.sent(), b.planned(), Fmt.ms(b.lateMs()), Fmt.ms(b.spreadP50Ms()), Fmt.ms(b.spreadP99Ms()),
+                    Fmt.ms(b.spreadMaxMs()), b.isBurst() ? "a burst" : "**not a burst** (" + b.why()
+                            + "), so this run's spike figures are not a herd and are not compared"));
+        }
+        d.append(String.format(Locale.ROOT, "Artillery sent %d requests (warm and tail), the spike %d; %d errors%s; the "
+                + "replicas counted %d look-ups and %d misses. ", r.traffic().artilleryRequests(),
+                r.traffic().spikeRequests(), r.traffic().errors(),
+                r.traffic().errorKinds().isEmpty() ? "" : " " + r.traffic().errorKinds(), r.server().lookups(),
+                r.server().misses()));
+        d.append(String.format(Locale.ROOT, "%d DB queries for %d keys (mean %.2f, max %d for id %d); %d cluster-wide "
+                + "duplicates, %d counted by the replicas (same key again within their window). ", r.server().dbQueries(),
+                r.keys().keysQueried(), r.keys().meanPerKey(), r.keys().maxPerKey(), r.keys().hottestKey(),
+                r.keys().clusterDuplicates(), r.server().replicaDuplicates()));
+        d.append(String.format(Locale.ROOT, "Peaks: %d active connections in pg_stat_activity (%d open), pool acquired "
+                + "%d of %d, %d waiting for a connection in one replica (%d summed over replicas at a 1-s poll). ",
+                r.server().pgActiveMax(), r.server().pgConnectionsMax(), r.server().poolAcquiredPeak(),
+                r.server().poolMaxSize(), r.server().poolPendingPeak(), r.server().poolPendingSum()));
+        if (r.server().followers() > 0 || r.server().coalesceTimeouts() > 0) {
+            d.append(String.format(Locale.ROOT, "Coalescing: %d followers served by a leader (wake-up P50 %s, P99 %s), "
+                    + "%d timed out. ", r.server().followers(), Fmt.ms(r.lease().wakeUpP50Ms()),
+                    Fmt.ms(r.lease().wakeUpP99Ms()), r.server().coalesceTimeouts()));
+        }
+        d.append(String.format(Locale.ROOT, "Redis served %d commands, %.2f per miss%s. ", r.lease().redisCalls(),
+                r.lease().callsPerMiss(),
+                r.lease().redisIsOwn() ? "" : " (a shared Redis: other clients' commands count too)"));
+        d.append(String.format(Locale.ROOT, "Server latency P50/P95/P99 warm %s, during the spike's %d s %s; the spike's "
+                + "own requests, client-side: %s, max %s.", Fmt.triple(r.latency().serverWarm()),
+                r.latency().spikeSeconds(), Fmt.triple(r.latency().serverSpike()), Fmt.triple(r.latency().clientSpike()),
+                Fmt.ms(r.latency().clientSpikeMaxMs())));
+        if (!Double.isNaN(r.server().loadAverageMax())) {
+            d.append(String.format(Locale.ROOT, " Machine load average (1 min) up to %.1f on %d cores during the run.",
+                    r.server().loadAverageMax(), Runtime.getRuntime().availableProcessors()));
+        }
+        if (r.data().artilleryExit() != 0) {
+            d.append(" Artillery exited with ").append(r.data().artilleryExit()).append('.');
+        }
+        return d.toString();
+    }
+}

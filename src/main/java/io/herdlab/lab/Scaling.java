@@ -1,0 +1,44 @@
+package io.herdlab.lab;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.herdlab.contract.Preset;
+
+/** The scaling set as curves: per coalescer, one point per replica count. */
+record Scaling(Map<Preset, List<Point>> curves) {
+
+    /** One scaling experiment's figures. */
+    record Point(int replicas, double hotKeyReadsPerExpiry, long clusterDuplicates, double spikeP99Ms,
+            double redisCallsPerMiss, double wakeUpP50Ms, double wakeUpP99Ms, boolean burst) {
+    }
+
+    static Scaling of(List<ExperimentResult> results) {
+        Map<Preset, List<Point>> curves = new LinkedHashMap<>();
+        for (Preset preset : Experiment.SCALING_PRESETS) {
+            List<Point> points = results.stream()
+                    .filter(r -> r.ok() && r.experiment().scaling() && r.experiment().preset() == preset)
+                    .sorted(Comparator.comparingInt(r -> r.experiment().replicas()))
+                    .map(r -> new Point(r.experiment().replicas(), r.keys().hotKeyReadsPerExpiry(),
+                            r.keys().clusterDuplicates(), r.latency().spikeP99(), r.lease().callsPerMiss(),
+                            r.lease().wakeUpP50Ms(), r.lease().wakeUpP99Ms(), r.burst().isBurst()))
+                    .toList();
+            if (!points.isEmpty()) {
+                curves.put(preset, points);
+            }
+        }
+        return new Scaling(curves);
+    }
+
+    boolean isEmpty() {
+        return curves.isEmpty();
+    }
+
+    /** The point of {@code preset} at {@code replicas}, if it ran. */
+    Optional<Point> at(Preset preset, int replicas) {
+        return curves.getOrDefault(preset, List.of()).stream().filter(p -> p.replicas() == replicas).findFirst();
+    }
+}

@@ -1,0 +1,67 @@
+package io.herdlab.contract;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The records read the JSON the service answers today (recorded from a replica), and survive its changes. */
+class HerdSnapshotTest {
+
+    /** A reader with Jackson's defaults: the recorded snapshot has every field. */
+    private static final JsonMapper PLAIN = JsonMapper.builder().build();
+    private static final JsonMapper JSON = HerdJson.MAPPER;
+
+    @Test
+    void readsASnapshotRecordedFromAReplica() throws IOException {
+        HerdSnapshot s;
+        try (InputStream in = getClass().getResourceAsStream("/lab/herd-snapshot.json")) {
+            s = PLAIN.readValue(in, HerdSnapshot.class);
+        }
+        assertThat(s.instance()).isEqualTo("dev-1");
+        assertThat(s.preset()).isEqualTo("baseline");
+        assertThat(s.mitigation().ttlMs()).isEqualTo(60_000);
+        assertThat(s.mitigation().queryDelayMs()).isEqualTo(50);
+        assertThat(s.cache().misses()).isEqualTo(525);
+        assertThat(s.db().queries()).isEqualTo(525);
+        assertThat(s.db().duplicateQueries()).isEqualTo(13);
+        assertThat(s.pool().maxSize()).isEqualTo(10);
+        assertThat(s.pool().peakPending()).isEqualTo(446);
+        assertThat(s.latency().bucketsMs()).startsWith(1, 2, 3, 5).endsWith(60_000);
+        assertThat(s.latencyBySecond()).isNotEmpty().allSatisfy(second ->
+                assertThat(second.counts()).hasSize(s.latency().bucketsMs().length + 1));
+        assertThat(s.coalesce().followers()).isZero();
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredAndMissingPartsReadAsZero() {
+        HerdSnapshot s = JSON.readValue("""
+                {"instance":"r1","preset":"lua","somethingNew":{"x":1},"pool":{"pooled":false},
+                 "cache":{"hits":3,"misses":1,"ratio":0.75}}""", HerdSnapshot.class);
+        assertThat(s.cache().hits()).isEqualTo(3);
+        assertThat(s.pool().maxSize()).isZero();
+        assertThat(s.db().queries()).isZero();
+        assertThat(s.latencyBySecond()).isEmpty();
+        assertThat(s.latency().bucketsMs()).isEmpty();
+    }
+
+    @Test
+    void perKeyCountsAddUpAcrossReplicas() {
+        KeyQueries a = JSON.readValue("{\"1\":3,\"42\":1}", KeyQueries.class);
+        KeyQueries b = JSON.readValue("{\"1\":2,\"7\":1}", KeyQueries.class);
+        assertThat(a.plus(b).byId()).containsExactly(java.util.Map.entry(1L, 5), java.util.Map.entry(7L, 1),
+                java.util.Map.entry(42L, 1));
+        assertThat(JSON.writeValueAsString(a)).isEqualTo("{\"1\":3,\"42\":1}");
+    }
+
+    @Test
+    void presetNamesParseInAnyCaseAndListTheValidOnes() {
+        assertThat(Preset.parse(" Lua ")).isEqualTo(Preset.LUA);
+        assertThat(Preset.ids()).containsExactly("baseline", "jitter", "local", "redisson", "lua", "full");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Preset.parse("magic"))
+                .hasMessageContaining("magic").hasMessageContaining("redisson");
+    }
+}

@@ -1,0 +1,74 @@
+package io.herdlab.lab;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The lab's readers of Redis INFO and Prometheus text, and the histogram arithmetic, on known input. */
+class ProbesTest {
+
+    @Test
+    void commandStatsBecomeCallsPerCommandAndTheLabsOwnAreLeftOut() {
+        Map<String, Long> before = RedisProbe.parseCommandStats("""
+                # Commandstats\r
+                cmdstat_get:calls=10,usec=20,usec_per_call=2.00,rejected_calls=0,failed_calls=0\r
+                cmdstat_info:calls=1,usec=5,usec_per_call=5.00\r
+                """);
+        Map<String, Long> after = RedisProbe.parseCommandStats("""
+                # Commandstats
+                cmdstat_get:calls=110,usec=20,usec_per_call=2.00
+                cmdstat_set:calls=40,usec=20
+                cmdstat_evalsha:calls=40,usec=20
+                cmdstat_client|setname:calls=3,usec=1
+                cmdstat_info:calls=2,usec=5
+                """);
+        assertThat(RedisProbe.delta(before, after)).containsExactly(Map.entry("client|setname", 3L),
+                Map.entry("evalsha", 40L), Map.entry("get", 100L), Map.entry("set", 40L));
+    }
+
+    @Test
+    void wakeUpIsTheDifferenceOfTheCumulativeBucketsOverModesAndReplicas() {
+        String before = """
+                # TYPE herd_coalesce_wait_seconds histogram
+                herd_coalesce_wait_seconds_bucket{mode="lua",replica="replica-1",le="0.001"} 1
+                herd_coalesce_wait_seconds_bucket{mode="lua",replica="replica-1",le="0.01"} 1
+                herd_coalesce_wait_seconds_bucket{mode="lua",replica="replica-1",le="0.1"} 1
+                herd_coalesce_wait_seconds_bucket{mode="lua",replica="replica-1",le="+Inf"} 1
+                herd_coalesce_wait_seconds_count{mode="lua",replica="replica-1"} 1
+                herd_db_query_seconds_bucket{replica="replica-1",le="0.1"} 500
+                """;
+        String after1 = before.replace("} 1", "} 1").replace("le=\"0.01\"} 1", "le=\"0.01\"} 51")
+                .replace("le=\"0.1\"} 1", "le=\"0.1\"} 100").replace("le=\"+Inf\"} 1", "le=\"+Inf\"} 101");
+        String after2 = """
+                herd_coalesce_wait_seconds_bucket{mode="local",replica="replica-2",le="0.001"} 0
+                herd_coalesce_wait_seconds_bucket{mode="local",replica="replica-2",le="0.01"} 0
+                herd_coalesce_wait_seconds_bucket{mode="local",replica="replica-2",le="0.1"} 0
+                herd_coalesce_wait_seconds_bucket{mode="local",replica="replica-2",le="+Inf"} 0
+                """;
+        RunData.Histogram h = WakeUp.between(List.of(before, ""), List.of(after1, after2));
+        assertThat(h.bounds()).containsExactly(0.001, 0.01, 0.1, Double.POSITIVE_INFINITY);
+        assertThat(h.counts()).containsExactly(0, 50, 99, 100);
+        // half of the 100 waits fell in (1 ms, 10 ms]: the median is at its upper end
+        assertThat(Histograms.cumulativePercentile(h, 0.5)).isCloseTo(0.01, within(1e-9));
+        assertThat(Histograms.cumulativePercentile(h, 0.99)).isCloseTo(0.1, within(1e-9));
+        assertThat(Histograms.cumulativePercentile(RunData.Histogram.EMPTY, 0.5)).isNaN();
+    }
+
+    @Test
+    void percentilesInterpolateInsideTheirBucket() {
+        long[] bounds = {10, 100, 1000};
+        // 100 requests: 50 up to 10 ms, 50 in (100, 1000]
+        long[] counts = {50, 0, 50, 0};
+        assertThat(Histograms.percentile(counts, bounds, 0, 0.5)).isEqualTo(10.0);
+        assertThat(Histograms.percentile(counts, bounds, 0, 0.99)).isCloseTo(982.0, within(1e-9));
+        // the slowest request seen caps what interpolation would place above it, not below its bucket
+        assertThat(Histograms.percentile(counts, bounds, 400, 0.99)).isEqualTo(400.0);
+        assertThat(Histograms.percentile(counts, bounds, 50, 0.99)).isEqualTo(100.0);
+        assertThat(Histograms.percentile(new long[] {0, 0, 0, 5}, bounds, 2500, 0.5)).isEqualTo(1750.0);
+        assertThat(Histograms.percentile(new long[4], bounds, 0, 0.5)).isNaN();
+    }
+}
