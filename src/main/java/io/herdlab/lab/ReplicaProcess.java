@@ -54,7 +54,9 @@ final class ReplicaProcess implements AutoCloseable {
                 "--herd.cache.key-prefix=" + options.keyPrefix(),
                 "--spring.r2dbc.url=" + backends.r2dbcUrl(),
                 "--spring.r2dbc.username=postgres",
-                "--spring.data.redis.url=" + backends.redisUrl()));
+                "--spring.data.redis.url=" + backends.redisUrl(),
+                // the lab's own replicas: a HERD_ADMIN_TOKEN in the user's environment must not lock the lab out
+                "--herd.admin.token="));
         if (options.queryDelay() != null) {
             command.add("--herd.db.query-delay=" + options.queryDelay());
         }
