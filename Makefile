@@ -6,7 +6,10 @@ SHELL = /usr/bin/env bash -o pipefail
 # from Maven's output, so a log file or CI console shows plain text.
 PLAIN = sed -u -e 's/\x1b\[[0-9;]*m//g'
 MVN ?= mvn -B -q
-JAR := target/herdlab.jar
+# The service (its Spring Boot jar, which make run and the lab's replicas run) and the lab runner:
+# two modules of one Maven reactor (contract, service, lab).
+JAR := service/target/herdlab.jar
+LAB_JAR := lab/target/herdlab-lab.jar
 PRESET ?= baseline
 PORT ?= $(or $(SERVER_PORT),8080)
 ADMIN_PORT ?= $(or $(MANAGEMENT_SERVER_PORT),8081)
@@ -24,7 +27,7 @@ help: ## Show this help
 ##@ Service
 
 .PHONY: build
-build: ## Build the jar (target/herdlab.jar), skipping tests
+build: ## Build the jars (service/target/herdlab.jar, lab/target/herdlab-lab.jar), skipping tests
 	$(MVN) -DskipTests package 2>&1 | $(PLAIN)
 
 .PHONY: run
@@ -78,11 +81,11 @@ doctor: ## Check docker (and its memory), kind, kubectl, helm, JDK, Maven, archi
 
 .PHONY: image
 image: ## Build the app image for the Docker host's architecture into the local Docker daemon with Jib (herdlab:<commit>[-dirty-<hash>])
-	$(MVN) -DskipTests package jib:dockerBuild -Dimage=$(IMG) -Djib.from.platforms=linux/$(DOCKER_ARCH)
+	$(MVN) -DskipTests -pl service -am package jib:dockerBuild -Dimage=$(IMG) -Djib.from.platforms=linux/$(DOCKER_ARCH)
 
 .PHONY: image-tar
-image-tar: ## Build the app image as target/jib-image.tar with Jib (no Docker needed; amd64 unless JIB_PLATFORM=linux/arm64)
-	$(MVN) -DskipTests package jib:buildTar -Dimage=$(IMG) -Djib.from.platforms=$(or $(JIB_PLATFORM),linux/amd64)
+image-tar: ## Build the app image as service/target/jib-image.tar with Jib (no Docker needed; amd64 unless JIB_PLATFORM=linux/arm64)
+	$(MVN) -DskipTests -pl service -am package jib:buildTar -Dimage=$(IMG) -Djib.from.platforms=$(or $(JIB_PLATFORM),linux/amd64)
 
 .PHONY: kind-up
 kind-up: ## Create the kind cluster (pinned node image; 1 control plane, 2 workers) and install kube-prometheus-stack (pinned); idempotent
@@ -138,9 +141,9 @@ LAB_ARGS ?=
 # REPLICAS also serves the Kubernetes targets (default 3 there): the lab takes it only when it is
 # given on the command line or in the environment, so PROFILE=quick keeps its own 2 replicas.
 LAB_REPLICAS = $(if $(filter command line environment,$(origin REPLICAS)),$(REPLICAS))
-# The lab is a plain Java program (io.herdlab.lab.LabCommand, no Spring context); its replicas run
-# the service jar, $(JAR).
-LAB_JAVA = java -jar $(JAR) lab
+# The lab is a plain Java program (io.herdlab.lab.LabCommand, no Spring context) in a jar of its own,
+# $(LAB_JAR); its replicas run the service jar, $(JAR).
+LAB_JAVA = java -jar $(LAB_JAR) --jar=$(JAR)
 
 .PHONY: lab-deps
 lab-deps: artillery/node_modules/.package-lock.json ## Install Artillery 2.0 from artillery/package-lock.json (npm ci, no browser download)

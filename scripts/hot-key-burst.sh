@@ -3,7 +3,7 @@
 #
 #   scripts/hot-key-burst.sh PRESET [REPLICAS] [REQUESTS] [CONCURRENCY]
 #
-# Starts REPLICAS herdlab processes from target/herdlab.jar (same PostgreSQL and Redis), seeds
+# Starts REPLICAS herdlab processes from service/target/herdlab.jar (same PostgreSQL and Redis), seeds
 # 10,000 users, warms every key to expire in the same millisecond, waits for the expiry, fires
 # REQUESTS concurrent GETs of one user spread round-robin over the replicas (scripts/burst.mjs),
 # and prints herdlab's counters next to pg_stat_user_tables.idx_scan on users (one index scan per
@@ -27,7 +27,7 @@ DB=herdlab_burst_$$
 PREFIX="burst$$:"
 BASE_PORT=${BASE_PORT:-19080}
 REPLICA_ARGS=${REPLICA_ARGS:-}
-JAR=${JAR:-target/herdlab.jar}
+JAR=${JAR:-service/target/herdlab.jar}
 LOGS=$(mktemp -d)
 
 [ -f "$JAR" ] || { echo "build the jar first: make build" >&2; exit 1; }
