@@ -40,16 +40,8 @@ public final class ProcessReplica implements AutoCloseable {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", classPath,
-                "io.herdlab.HerdlabApplication",
-                "--server.port=" + port,
-                "--management.server.port=" + managementPort,
-                "--spring.r2dbc.url=" + r2dbcUrl,
-                "--spring.data.redis.url=" + redisUrl,
-                "--herd.cache.key-prefix=" + keyPrefix,
-                "--herd.instance-id=" + id,
-                "--logging.level.root=WARN",
-                "--logging.level.io.herdlab=INFO"));
-        command.addAll(List.of(args));
+                "io.herdlab.HerdlabApplication"));
+        command.addAll(Replica.arguments(port, managementPort, id, r2dbcUrl, redisUrl, keyPrefix, args));
         File log = new File(System.getProperty("java.io.tmpdir"), "herdlab-replica-" + id + "-" + port + ".log");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();

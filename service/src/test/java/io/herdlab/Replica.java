@@ -40,11 +40,12 @@ public final class Replica implements AutoCloseable {
         this.admin = client(managementPort());
     }
 
-    /** Starts a replica; {@code args} are extra {@code --key=value} properties. */
-    public static Replica start(String id, String r2dbcUrl, String redisUrl, String keyPrefix, String... args) {
+    /** A replica's command line: its ports, its servers and key prefix, its id, quiet logs, then {@code args}. */
+    static List<String> arguments(int port, int managementPort, String id, String r2dbcUrl, String redisUrl,
+            String keyPrefix, String... args) {
         List<String> all = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--management.server.port=0",
+                "--server.port=" + port,
+                "--management.server.port=" + managementPort,
                 "--spring.r2dbc.url=" + r2dbcUrl,
                 "--spring.data.redis.url=" + redisUrl,
                 "--herd.cache.key-prefix=" + keyPrefix,
@@ -52,6 +53,12 @@ public final class Replica implements AutoCloseable {
                 "--logging.level.root=WARN",
                 "--logging.level.io.herdlab=INFO"));
         all.addAll(List.of(args));
+        return all;
+    }
+
+    /** Starts a replica; {@code args} are extra {@code --key=value} properties. */
+    public static Replica start(String id, String r2dbcUrl, String redisUrl, String keyPrefix, String... args) {
+        List<String> all = arguments(0, 0, id, r2dbcUrl, redisUrl, keyPrefix, args);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(HerdlabApplication.class)
                 // Netty resources of its own: closing one replica must not stop another's server
                 .initializers(ctx -> ((GenericApplicationContext) ctx).registerBean(ReactorResourceFactory.class,
