@@ -26,30 +26,32 @@ class StartupTest {
 
     @Test
     void replicasStartedTogetherOnAFreshDatabaseAllComeUpSeeded() throws Exception {
+        // processes of their own, as pods are (Spring contexts started at once in one JVM race on its logging)
         int replicas = 3;
         String prefix = TestDatabase.keyPrefix(StartupTest.class);
         ExecutorService starters = Executors.newFixedThreadPool(replicas);
-        List<CompletableFuture<Replica>> starts = new ArrayList<>();
+        List<CompletableFuture<ProcessReplica>> starts = new ArrayList<>();
         try (TestDatabase db = TestDatabase.create(StartupTest.class)) {
             for (int i = 1; i <= replicas; i++) {
                 String id = "race-" + i;
-                starts.add(CompletableFuture.supplyAsync(() -> Replica.start(id, db, prefix,
-                        "--herd.db.seed-on-start=2000", "--herd.db.query-delay=0"), starters));
+                starts.add(CompletableFuture.supplyAsync(() -> ProcessReplica.start(id, db.r2dbcUrl(),
+                        TestDatabase.REDIS_URL, prefix, "--herd.db.seed-on-start=2000", "--herd.db.query-delay=0"),
+                        starters));
             }
-            List<Replica> started = new ArrayList<>();
+            List<ProcessReplica> started = new ArrayList<>();
             try {
-                for (CompletableFuture<Replica> start : starts) {
+                for (CompletableFuture<ProcessReplica> start : starts) {
                     started.add(start.get(120, TimeUnit.SECONDS));
                 }
                 // the port opens only after the seed: the first request of each finds the last user
-                for (Replica replica : started) {
-                    assertThat(replica.getUser(2000).getStatusCode()).as(replica.id()).isEqualTo(HttpStatus.OK);
+                for (ProcessReplica replica : started) {
+                    assertThat(replica.getAsync("/users/2000").get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
                 }
                 assertThat(db.queryLong("SELECT count(*) FROM users")).isEqualTo(2000);
             }
             finally {
-                started.forEach(Replica::close);
-                starts.forEach(start -> start.thenAccept(Replica::close));
+                started.forEach(ProcessReplica::close);
+                starts.forEach(start -> start.thenAccept(ProcessReplica::close));
                 starters.shutdown();
             }
         }
