@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * One herdlab replica as a process of its own (the test class path, the application's main),
  * so a test can pause it ({@code SIGSTOP}), resume it ({@code SIGCONT}) or kill it, as an
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class ProcessReplica implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Process process;
     private final int port;
@@ -109,14 +112,7 @@ public final class ProcessReplica implements AutoCloseable {
     /** One counter of the snapshot, e.g. {@code count("coalesce", "fenced")}. */
     public long count(String section, String field) {
         String body = send(HttpRequest.newBuilder(URI.create(admin("/actuator/herd"))).build()).body();
-        int at = body.indexOf("\"" + section + "\":{");
-        int key = body.indexOf("\"" + field + "\":", at);
-        int start = key + field.length() + 3;
-        int end = start;
-        while (end < body.length() && Character.isDigit(body.charAt(end))) {
-            end++;
-        }
-        return Long.parseLong(body.substring(start, end));
+        return JSON.readTree(body).path(section).path(field).asLong();
     }
 
     private String admin(String path) {

@@ -45,7 +45,7 @@ public enum DatabaseFailure {
                 || find(error, R2dbcNonTransientResourceException.class) != null
                 || find(error, ConnectException.class) != null || find(error, TimeoutException.class) != null
                 || find(error, IOException.class) != null || find(error, ClosedChannelException.class) != null
-                || connectionClosed(error) || cancelledByDeadline(error)) {
+                || cancelledByDeadline(error)) {
             return UNAVAILABLE;
         }
         if (find(error, DataIntegrityViolationException.class) != null) {
@@ -59,16 +59,6 @@ public enum DatabaseFailure {
         // SQLSTATE class 22: data exception (bad encoding, value too long); 23: integrity violation
         return state.startsWith("22") || state.startsWith("23") || driver instanceof R2dbcNonTransientException
                 ? REJECTED : OTHER;
-    }
-
-    /** The driver's own "connection closed / could not connect" types, which are not public API. */
-    private static boolean connectionClosed(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t.getClass().getName().contains("PostgresConnection")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

@@ -159,8 +159,9 @@ abstract class LeaseCoalescer implements Coalescer {
     /** The lease client has no connection (refused, reset, not yet reconnected), as opposed to slow. */
     private static boolean disconnected(Throwable error) {
         for (Throwable e = error; e != null; e = e.getCause()) {
-            String name = e.getClass().getSimpleName();
-            if (name.equals("RedisConnectionException") || e instanceof java.net.ConnectException) {
+            if (e instanceof io.lettuce.core.RedisConnectionException
+                    || e instanceof org.redisson.client.RedisConnectionException
+                    || e instanceof java.net.ConnectException) {
                 return true;
             }
         }
