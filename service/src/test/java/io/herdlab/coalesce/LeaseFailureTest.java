@@ -124,9 +124,12 @@ class LeaseFailureTest {
                 assertThat(outcome.status()).as(outcome.toString()).isEqualTo(200);
                 assertThat(outcome.body()).contains("\"id\":" + id);
             }
-            // the 3 s load outlived the 1 s lease three times over: the holder renewed it, nobody took over
+            // the 3 s load outlived the 1 s lease three times over: the holder renewed it, nobody took over.
+            // (A follower whose poll finds the lease free just after the fill may still take it: its
+            // re-check finds the value and hands it back, so b never queries the database.)
             assertThat(a.count("coalesce", "leaseExtended")).isGreaterThanOrEqualTo(2);
-            assertThat(a.count("coalesce", "leaseLost") + b.count("coalesce", "leaseAcquired")).isZero();
+            assertThat(a.count("coalesce", "leaseLost")).isZero();
+            assertThat(b.count("db", "queries")).as("loads on the followers' replica").isZero();
         }
         // the replicas' backends have exited and reported their statistics
         assertThat(db.userIndexScansAfterClose() - readsBefore).as("PostgreSQL's reads of the key").isEqualTo(1);
