@@ -6,8 +6,8 @@ SHELL = /usr/bin/env bash -o pipefail
 # from Maven's output, so a log file or CI console shows plain text.
 PLAIN = sed -u -e 's/\x1b\[[0-9;]*m//g'
 MVN ?= mvn -B -q
-# The service (its Spring Boot jar, which make run and the lab's replicas run) and the lab runner:
-# two modules of one Maven reactor (contract, service, lab).
+# The service (its Spring Boot jar, which make run and the lab's replicas run), the lab runner and
+# the bench's floor: modules of one Maven reactor (contract, service, lab, bench).
 JAR := service/target/herdlab.jar
 LAB_JAR := lab/target/herdlab-lab.jar
 PRESET ?= baseline
@@ -27,7 +27,7 @@ help: ## Show this help
 ##@ Service
 
 .PHONY: build
-build: ## Build the jars (service/target/herdlab.jar, lab/target/herdlab-lab.jar), skipping tests
+build: ## Build the jars (service/target/herdlab.jar, lab/target/herdlab-lab.jar, bench/target/herdlab-floor.jar), skipping tests
 	$(MVN) -DskipTests package 2>&1 | $(PLAIN)
 
 .PHONY: run
@@ -45,6 +45,16 @@ check: test-tools ## Every test but the lab's end-to-end run and the fault-injec
 .PHONY: test-tools
 test-tools: ## Install what the offline Kubernetes tests run, when missing (kubectl, shellcheck, yamllint, action-validator)
 	bash scripts/install-test-tools.sh
+
+##@ Performance
+
+# PROFILE also names the lab's profile (default there): the bench takes it only when it is given
+# on the command line or in the environment.
+BENCH_PROFILE = $(if $(filter command line environment,$(origin PROFILE)),$(PROFILE))
+
+.PHONY: bench
+bench: build ## Hit path vs a bare WebFlux+Lettuce floor, cold burst per preset, into docs/performance.md (PROFILE=cpu: flame graphs; PRESETS=lua,local ROUNDS=3 DURATION=10)
+	PROFILE=$(BENCH_PROFILE) scripts/bench.sh
 
 ##@ Kubernetes
 

@@ -45,5 +45,5 @@ millis.sort((a, b) => a - b);
 const pct = (q) => (millis.length ? millis[Math.min(millis.length - 1, Math.floor(q * millis.length))] : 0);
 console.log(JSON.stringify({
   requests: total, ok: codes[200] ?? 0, codes, elapsedMs: Date.now() - started,
-  p50Ms: pct(0.5), p99Ms: pct(0.99), maxMs: millis.at(-1) ?? 0,
+  p50Ms: pct(0.5), p99Ms: pct(0.99), p999Ms: pct(0.999), maxMs: millis.at(-1) ?? 0,
 }));

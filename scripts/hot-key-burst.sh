@@ -46,6 +46,7 @@ trap cleanup EXIT
 
 psql -d postgres -c "CREATE DATABASE $DB"
 for i in $(seq 0 $((REPLICAS - 1))); do
+  # shellcheck disable=SC2086 # REPLICA_ARGS is a list of flags
   java -jar "$JAR" --server.port=$((BASE_PORT + i)) --management.server.port=$((BASE_PORT + 100 + i)) \
     --herd.instance-id="$PRESET-$((i + 1))" --herd.mitigation.preset="$PRESET" \
     --herd.cache.key-prefix="$PREFIX" --spring.r2dbc.url="r2dbc:postgresql://$PGHOST:$PGPORT/$DB" \

@@ -22,6 +22,8 @@ public final class LocalSingleFlight implements Coalescer {
     /** One load in flight; {@code result} replays its single outcome to every caller. */
     private static final class Call {
         final Sinks.One<CacheEntry> result = Sinks.one();
+        /** When the leader's load (and its fill) completed, for the followers' wake-up. */
+        volatile long doneNanos;
     }
 
     /** Loads in flight by key; the map guards itself, entries leave by identity. */
@@ -50,7 +52,13 @@ public final class LocalSingleFlight implements Coalescer {
             events.role(SCOPE, "follower");
             long start = System.nanoTime();
             return existing.result.asMono()
-                    .doOnSuccess(entry -> events.followerWaited(SCOPE, Duration.ofNanos(System.nanoTime() - start)))
+                    .doOnSuccess(entry -> {
+                        long now = System.nanoTime();
+                        events.followerWaited(SCOPE, Duration.ofNanos(now - start));
+                        if (entry != null) {
+                            events.wokeUp(SCOPE, Duration.ofNanos(now - existing.doneNanos));
+                        }
+                    })
                     .timeout(waitTimeout, Mono.error(() -> {
                         events.followerTimedOut(SCOPE);
                         return new UnavailableException("timed out after " + waitTimeout.toMillis()
@@ -75,6 +83,7 @@ public final class LocalSingleFlight implements Coalescer {
     private void start(long id, Call call, Mono<CacheEntry> work) {
         work.subscribe(
                 entry -> {
+                    call.doneNanos = System.nanoTime();
                     calls.remove(id, call);
                     call.result.tryEmitValue(entry);
                 },

@@ -186,16 +186,20 @@ abstract class LeaseCoalescer implements Coalescer {
 
     /** What a notice means for a follower; empty means "ask for the lease again". */
     private Mono<CacheEntry> answer(long id, Notices.Notice notice) {
-        Duration sinceFill = Duration.ofMillis(Math.max(0, cache.now() - notice.epochMs()));
         return switch (notice.kind()) {
-            case FILLED -> peek(id).doOnNext(entry -> events.wokeUp(scope, sinceFill));
+            case FILLED -> peek(id).doOnNext(entry -> wokeUp(notice));
             case ABSENT -> {
-                events.wokeUp(scope, sinceFill);
+                wokeUp(notice);
                 yield Mono.just(CacheEntry.notFound(0));
             }
             case FAILED -> Mono.error(leaderFailed(id));
             case RELEASED -> Mono.empty();
         };
+    }
+
+    /** A follower has its answer: how long after the leader's fill (Redis's clock, in the notice). */
+    private void wokeUp(Notices.Notice notice) {
+        events.wokeUp(scope, Duration.ofMillis(Math.max(0, cache.now() - notice.epochMs())));
     }
 
     private static UnavailableException leaderFailed(long id) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The cluster scripts pass shellcheck, the plain YAML passes yamllint, and the kind workflow
+ * The cluster scripts and scripts/*.sh pass shellcheck, the plain YAML passes yamllint, and the kind workflow
  * passes action-validator (GitHub's workflow schema): the workflow cannot run here, so this
  * is its check. scripts/install-test-tools.sh installs the three.
  */
@@ -32,7 +32,9 @@ class ScriptLintTest {
 		List<String> scripts = files(Path.of("k8s", "scripts"), ".sh");
 		assertThat(scripts).contains("k8s/scripts/load.sh", "k8s/scripts/doctor.sh", "k8s/scripts/kind-up.sh");
 		command.addAll(scripts);
-		command.add("scripts/install-test-tools.sh");
+		List<String> tools = files(Path.of("scripts"), ".sh");
+		assertThat(tools).contains("scripts/bench.sh", "scripts/hot-key-burst.sh", "scripts/install-test-tools.sh");
+		command.addAll(tools);
 		Scripts.Result result = Scripts.run(command, Map.of(), Duration.ofMinutes(1));
 		assertThat(result.exit()).as(result.both()).isZero();
 	}

@@ -1,0 +1,61 @@
+package io.herdlab.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.herdlab.RepositoryRoot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code make bench}'s pipeline, run for real at a small size: the floor and one lease preset
+ * under wrk, the cold burst on a fresh replica counted by PostgreSQL, the table written into a
+ * document between its markers. Figures are the bench's business; this checks their shape and
+ * the one exact count (a lease lets PostgreSQL read the hot key once).
+ */
+class BenchScriptIT {
+
+    @Test
+    void aSmallRunMeasuresTheFloorAndAPresetAndWritesTheTableIntoTheDocument(@TempDir Path out) throws Exception {
+        Path doc = out.resolve("performance.md");
+        Files.writeString(doc, "# intro\n<!-- bench:begin -->\nthe previous table\n<!-- bench:end -->\n## findings\n");
+        ProcessBuilder bench = new ProcessBuilder("bash", "scripts/bench.sh")
+                .directory(RepositoryRoot.path().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.resolve("bench.log").toFile());
+        bench.environment().putAll(Map.of("PRESETS", "lua", "ROUNDS", "1", "DURATION", "2", "WARMUP", "1",
+                "BURST", "200", "BURST_CONNECTIONS", "50", "OUT", out.resolve("run").toString(), "DOC", doc.toString()));
+        Process process = bench.start();
+        boolean exited = process.waitFor(5, TimeUnit.MINUTES);
+        String log = Files.readString(out.resolve("bench.log"));
+        if (!exited) {
+            process.destroyForcibly();
+        }
+        assertThat(exited && process.exitValue() == 0).as(log).isTrue();
+
+        JsonNode results = JsonMapper.shared().readTree(out.resolve("run/results.json").toFile());
+        for (String target : new String[] {"floor", "lua"}) {
+            JsonNode hit = results.path("hit").path(target);
+            assertThat(hit.path("rps").asDouble()).as(target + " req/s").isPositive();
+            assertThat(hit.path("p99Ms").asDouble()).as(target + " P99").isPositive();
+            assertThat(hit.path("errors").asInt()).as(target + " errors").isZero();
+        }
+        assertThat(results.path("hit").path("floor").path("rpsRatio").asDouble()).isEqualTo(1.0);
+        JsonNode burst = results.path("burst").path("lua");
+        assertThat(burst.path("ok").asInt()).as(burst.toString()).isEqualTo(200);
+        assertThat(burst.path("reads").asInt()).as("PostgreSQL's reads of the hot key: " + burst).isEqualTo(1);
+        assertThat(burst.path("herdQueries").asInt()).isEqualTo(1);
+        assertThat(burst.path("wakeup").path("count").asInt()).as("followers woken by the fill").isPositive();
+
+        String written = Files.readString(doc);
+        assertThat(written).startsWith("# intro\n<!-- bench:begin -->\n").endsWith("<!-- bench:end -->\n## findings\n")
+                .doesNotContain("the previous table").contains("| floor | ", "| lua | ");
+        assertThat(written).contains(Files.readString(out.resolve("run/table.md")));
+    }
+}
