@@ -115,16 +115,15 @@ echo "bench: $OUT (load average at start $LOAD_BEFORE, $(nproc) cores)"
 first=${PRESETS%% *}
 start_replica "$first" "$first"
 admin "$first" seed '{"users":1000}' >/dev/null
-start floor "$FLOOR_JAR" --floor.redis-url="$REDIS_URL" --floor.key-prefix="$PREFIX-floor:"
 for preset in $PRESETS; do
   [ "$preset" = "$first" ] || start_replica "$preset" "$preset"
   admin "$preset" warm '{"users":1000,"ttlSeconds":86400}' >/dev/null
 done
-await_ready floor "http://127.0.0.1:${MGMT[floor]}/actuator/health" 2>/dev/null \
-  || await_ready floor "http://127.0.0.1:${PORT[floor]}/users/0"
 # the floor serves the very JSON herdlab serves for the user
 body=$(curl -sf "http://127.0.0.1:${PORT[$first]}/users/$HOT_ID")
 redis-cli -u "$REDIS_URL" set "$PREFIX-floor:{user:$HOT_ID}" "$body" EX 86400 >/dev/null
+start floor "$FLOOR_JAR" --floor.redis-url="$REDIS_URL" --floor.key-prefix="$PREFIX-floor:"
+await_ready floor "http://127.0.0.1:${PORT[floor]}/users/$HOT_ID"
 read -r -a TARGETS <<<"floor $PRESETS"
 for target in "${TARGETS[@]}"; do
   [ "$(curl -s "http://127.0.0.1:${PORT[$target]}/users/$HOT_ID")" = "$body" ] || die "$target does not serve user $HOT_ID"
@@ -150,12 +149,17 @@ if [ "$PROFILE" = cpu ]; then
   case "$(uname -m)" in x86_64) arch=linux-x64 ;; aarch64) arch=linux-arm64 ;; *) die "no async-profiler for $(uname -m)" ;; esac
   mkdir -p "$OUT/profiler"
   (cd "$OUT/profiler" && unzip -oq "$OLDPWD/bench/target/async-profiler.jar" "$arch/libasyncProfiler.so")
-  agent="$OUT/profiler/$arch/libasyncProfiler.so"
+  profiler() { # profiler TARGET COMMAND: an async-profiler command, run inside the target's JVM
+    # quoted: jcmd would read the command's "key=value" pairs as its own options
+    local said
+    said=$(jcmd "${PID[$1]}" JVMTI.agent_load "$OUT/profiler/$arch/libasyncProfiler.so" "\"$2\"" 2>&1)
+    grep -q "return code: 0" <<<"$said" || die "async-profiler '$2' in $1 failed: $said (see $OUT/logs/$1.log)"
+  }
   for target in "${TARGETS[@]}"; do
-    jcmd "${PID[$target]}" JVMTI.agent_load "$agent" "start,event=cpu,interval=1ms" >/dev/null
+    profiler "$target" "start,event=cpu,interval=1ms"
     wrk_run "$target" "$DURATION" "$OUT/runs/profiled-$target.json"
-    jcmd "${PID[$target]}" JVMTI.agent_load "$agent" "dump,file=$OUT/flame-$target.html" >/dev/null
-    jcmd "${PID[$target]}" JVMTI.agent_load "$agent" "stop,collapsed,file=$OUT/runs/profile-$target.collapsed" >/dev/null
+    profiler "$target" "dump,file=$OUT/flame-$target.html"
+    profiler "$target" "stop,collapsed,file=$OUT/runs/profile-$target.collapsed"
     python3 - "$OUT/runs/profile-$target.collapsed" >"$OUT/top-$target.txt" <<'PY'
 import collections, sys
 selves, total = collections.Counter(), 0

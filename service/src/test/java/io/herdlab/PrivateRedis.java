@@ -75,6 +75,31 @@ public final class PrivateRedis implements AutoCloseable {
         }
     }
 
+    /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** Lets a frozen server go on (SIGCONT). */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + exit);
+            }
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public int port() {
         return port;
     }
@@ -95,6 +120,7 @@ public final class PrivateRedis implements AutoCloseable {
 
     @Override
     public void close() {
+        thaw(); // a frozen server ignores SIGTERM but not SIGKILL; thawed, it leaves no stopped process behind
         kill();
     }
 }

@@ -21,6 +21,9 @@ import reactor.core.publisher.Mono;
  * version of the row, and a write leaves a tombstone with its version instead of deleting the
  * value, so a load that read the row before the write cannot cache the old row after it.
  * Without them (baseline, jitter) it is the lab guide's naive cache-aside, race included.
+ *
+ * <p>Every call is bounded by the Lettuce client's command timeout ({@code spring.data.redis.timeout},
+ * see {@code CacheConfiguration}): a Redis that hangs costs a request that long, no more.
  */
 public final class UserCache {
 
@@ -44,7 +47,6 @@ public final class UserCache {
     private final Clock clock;
     private final boolean versioned;
     private final Duration tombstoneTtl;
-    private final Duration redisTimeout;
     private final String versionedFill;
     private final BurstLog readFailures = new BurstLog(log, "Redis read (treated as a miss)");
     private final BurstLog writeFailures = new BurstLog(log, "Redis write (value served uncached)");
@@ -54,7 +56,7 @@ public final class UserCache {
      *                     longest a load can take (pool wait + statement deadline)
      */
     UserCache(RedisReactiveCommands<String, String> redis, CacheKeys keys, Duration baseTtl, Mitigation mitigation,
-            Clock clock, Duration tombstoneTtl, Duration redisTimeout, String versionedFill) {
+            Clock clock, Duration tombstoneTtl, String versionedFill) {
         this.redis = redis;
         this.keys = keys;
         this.ttl = new TtlPolicy(baseTtl, mitigation);
@@ -62,7 +64,6 @@ public final class UserCache {
         this.clock = clock;
         this.versioned = mitigation.coalescer() != Mitigation.CoalescerKind.NONE;
         this.tombstoneTtl = tombstoneTtl.compareTo(baseTtl) > 0 ? tombstoneTtl : baseTtl;
-        this.redisTimeout = redisTimeout;
         this.versionedFill = versionedFill;
     }
 
@@ -77,7 +78,6 @@ public final class UserCache {
     /** Looks the user up; a Redis failure is an {@code ERROR} with no entry. */
     public Mono<Lookup> get(long id) {
         return redis.get(keys.value(id))
-                .timeout(redisTimeout)
                 .map(raw -> classify(CacheEntry.decode(raw)))
                 .defaultIfEmpty(new Lookup(CacheResult.MISS, null))
                 .onErrorResume(error -> {
@@ -88,7 +88,7 @@ public final class UserCache {
 
     /** The cached entry, empty when there is none (or a tombstone); errors are the caller's. */
     public Mono<CacheEntry> peek(long id) {
-        return redis.get(keys.value(id)).timeout(redisTimeout).mapNotNull(CacheEntry::decode);
+        return redis.get(keys.value(id)).mapNotNull(CacheEntry::decode);
     }
 
     /** Whether {@code entry} is still fresh (before its soft expiry). */
@@ -131,7 +131,7 @@ public final class UserCache {
                         prepared.value(), Long.toString(prepared.expiresAtMs()), Long.toString(prepared.version()))
                         .next()
                 : redis.set(keys.value(id), prepared.value(), SetArgs.Builder.pxAt(prepared.expiresAtMs()));
-        return write.timeout(redisTimeout)
+        return write
                 .onErrorResume(error -> {
                     writeFailures.failed(error);
                     return Mono.empty();
@@ -147,7 +147,7 @@ public final class UserCache {
         Mono<?> drop = versioned
                 ? redis.set(keys.value(id), CacheEntry.tombstone(version), SetArgs.Builder.px(tombstoneTtl))
                 : redis.del(keys.value(id));
-        return drop.timeout(redisTimeout).then();
+        return drop.then();
     }
 
     /**

@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 
+import io.herdlab.PrivateRedis;
 import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -67,6 +68,33 @@ class GuardTest {
         }
         finally {
             redis.stop();
+        }
+    }
+
+    /**
+     * A Redis that hangs (SIGSTOP: connections open, nothing answered) is bounded by the
+     * client's command timeout: a look-up or fill that gets no answer is a miss or an uncached
+     * value, never a request that hangs with it.
+     */
+    @Test
+    void aFrozenRedisCostsARequestItsCommandTimeoutNotItsAnswer() throws Exception {
+        try (PrivateRedis redis = PrivateRedis.start(null);
+             Replica replica = Replica.start("redis-frozen", db.r2dbcUrl(), redis.url(0), "frozen:",
+                     "--herd.mitigation.preset=baseline", "--spring.data.redis.timeout=300ms")) {
+            replica.adminPost("seed", Map.of("users", 100));
+            assertThat(replica.getUser(3).getStatusCode().value()).isEqualTo(200);
+            redis.freeze();
+            replica.adminPost("reset", Map.of());
+            long start = System.nanoTime();
+            ResponseEntity<String> response = replica.getUser(3);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(response.getStatusCode().value()).isEqualTo(200);
+            assertThat(response.getBody()).contains("\"id\":3");
+            // the look-up and the fill each waited out 300 ms; far below any hang
+            assertThat(millis).as("answered from PostgreSQL after the timeouts").isBetween(550L, 5_000L);
+            assertThat(replica.count("cache", "errors")).isEqualTo(1);
+            assertThat(replica.count("db", "queries")).isEqualTo(1);
+            redis.thaw();
         }
     }
 
