@@ -39,6 +39,8 @@ record LabOptions(
 
     /** The service module's jar, which the replicas run (relative to the repository root, where make lab runs). */
     static final String SERVICE_JAR = "service/target/herdlab.jar";
+    /** Where the lab's own jar is built: what the report names as the command that made it. */
+    static final String LAB_JAR = "lab/target/herdlab-lab.jar";
     /** The service's main class, for {@code --classpath} (the end-to-end test runs the replicas from its classpath). */
     static final String SERVICE_MAIN = "io.herdlab.HerdlabApplication";
     static final List<Integer> SCALING_REPLICAS = List.of(1, 2, 3, 5);

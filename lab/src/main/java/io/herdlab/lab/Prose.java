@@ -44,8 +44,9 @@ final class Prose {
                     + "%d timed out. ", r.server().followers(), Fmt.ms(r.lease().wakeUpP50Ms()),
                     Fmt.ms(r.lease().wakeUpP99Ms()), r.server().coalesceTimeouts()));
         }
-        d.append(String.format(Locale.ROOT, "Redis served %d commands, %.2f per miss%s. ", r.lease().redisCalls(),
-                r.lease().callsPerMiss(),
+        double perMiss = r.lease().callsPerMiss();
+        d.append(String.format(Locale.ROOT, "Redis served %d commands, %s%s. ", r.lease().redisCalls(),
+                Double.isFinite(perMiss) ? String.format(Locale.ROOT, "%.2f per miss", perMiss) : "with no miss to divide by",
                 r.lease().redisIsOwn() ? "" : " (a shared Redis: other clients' commands count too)"));
         d.append(String.format(Locale.ROOT, "Server latency P50/P95/P99 warm %s, during the spike's %d s %s; the spike's "
                 + "own requests, client-side: %s, max %s.", Fmt.triple(r.latency().serverWarm()),

@@ -92,8 +92,8 @@ final class Report {
 
     /** The command line that reproduces a report of these experiments. */
     static String command(LabOptions options, List<Experiment> experiments) {
-        StringBuilder c = new StringBuilder("java -jar ").append(LabOptions.SERVICE_JAR).append(" lab --profile=")
-                .append(options.profile().id());
+        StringBuilder c = new StringBuilder("java -jar ").append(LabOptions.LAB_JAR).append(" --jar=")
+                .append(LabOptions.SERVICE_JAR).append(" --profile=").append(options.profile().id());
         c.append(" --experiments=").append(String.join(",", experiments.stream()
                 .map(e -> e.scaling() ? "scaling" : e.preset().id()).distinct().toList()));
         c.append(" --dist=").append(String.join(",", experiments.stream().filter(e -> !e.scaling())

@@ -1,5 +1,6 @@
 package io.herdlab.users;
 
+import java.net.URI;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -9,11 +10,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import reactor.core.publisher.Mono;
 
 /**
  * Every error as RFC 9457 problem JSON that tells the client what it can do, and nothing more:
@@ -89,6 +94,38 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(DATABASE_RETRY_AFTER));
         }
         return response.body(problem);
+    }
+
+    /**
+     * The response an error of {@code request} gets: what the handlers above answer, for the
+     * router function's errors (an advice covers annotated handlers only).
+     */
+    Mono<ServerResponse> respond(Throwable error, ServerRequest request) {
+        ResponseEntity<ProblemDetail> entity;
+        if (error instanceof BadRequestException ex) {
+            entity = badRequest(ex);
+        }
+        else if (error instanceof UserNotFoundException ex) {
+            entity = notFound(ex);
+        }
+        else if (error instanceof UnavailableException ex) {
+            entity = unavailable(ex);
+        }
+        else {
+            entity = other(error instanceof RuntimeException ex ? ex : new IllegalStateException(error));
+        }
+        ProblemDetail problem = entity.getBody();
+        // as WebFlux does for an annotated handler's problem: the request's path is the instance
+        try {
+            problem.setInstance(URI.create(request.requestPath().value()));
+        }
+        catch (IllegalArgumentException notAUri) {
+            // a path the client did not encode: the problem goes without it
+        }
+        return ServerResponse.status(entity.getStatusCode())
+                .headers(headers -> headers.addAll(entity.getHeaders()))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .bodyValue(problem);
     }
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail) {

@@ -2,7 +2,6 @@ package io.herdlab.users;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -10,6 +9,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+/** {@code PUT /users/{id}}; the hit path, {@code GET}, is a router function ({@link UserRoutes}). */
 @RestController
 class UserController {
 
@@ -19,11 +19,6 @@ class UserController {
     UserController(UserService users, JsonMapper json) {
         this.users = users;
         this.json = json;
-    }
-
-    @GetMapping("/users/{id}")
-    Mono<ResponseEntity<String>> get(@PathVariable String id) {
-        return Mono.fromCallable(() -> UserIds.parse(id)).flatMap(users::get).map(UserController::json);
     }
 
     /** The body is read as text and parsed strictly by {@link UserUpdate#parse}, so every mistake names its field. */

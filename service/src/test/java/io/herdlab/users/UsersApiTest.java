@@ -136,6 +136,15 @@ class UsersApiTest {
     }
 
     @Test
+    void usersAreServedOnTheMainPortOnly() {
+        assertThat(get("/users/1").getStatusCode()).isEqualTo(HttpStatus.OK);
+        ResponseEntity<String> management = replica.admin().get().uri("/users/1")
+                .exchangeToMono(r -> r.toEntity(String.class)).block(java.time.Duration.ofSeconds(10));
+        assertThat(management.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(management.getBody()).doesNotContain("User 1");
+    }
+
+    @Test
     void unknownIdIsProblem404() {
         ResponseEntity<String> response = get("/users/5000");
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
