@@ -274,13 +274,20 @@ abstract class LeaseCoalescer implements Coalescer {
                 .onErrorResume(e -> Mono.empty());
     }
 
-    /** Renews the lease every third of its time until disposed; stops once it is no longer held. */
+    /**
+     * Renews the lease every third of its time until disposed; stops once it is no longer held.
+     * A renewal still in flight when the next tick comes (Redis or this replica's event loop slow
+     * under the herd) makes that tick a no-op: the ticks must never pile up behind it, or the
+     * interval overflows and the renewals stop while the load goes on.
+     */
     private Disposable renewWhileLoading(Lease lease) {
         Duration every = leaseTime.dividedBy(3);
         return Flux.interval(every, every)
-                .concatMap(tick -> scripts.renew(lease, leaseTime).onErrorReturn(true)) // a failed call may yet hold
+                .onBackpressureDrop()
+                .concatMap(tick -> scripts.renew(lease, leaseTime).onErrorReturn(true), 0) // a failed call may yet hold
                 .takeUntil(held -> !held)
-                .subscribe(held -> events.lease(scope, held ? "extended" : "lost"));
+                .subscribe(held -> events.lease(scope, held ? "extended" : "lost"),
+                        error -> log.warn("renewals of the lease on user {} stopped: {}", lease.id(), error.toString()));
     }
 
     /** Keys with a caller here waiting on their notices (zero once a burst is over). */

@@ -18,8 +18,10 @@ import io.herdlab.TestDatabase;
 import io.herdlab.coalesce.LeaseFailureTest.Outcome;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -100,6 +102,58 @@ class LeaseUnderStressTest {
 
     static long totalQueries(List<Replica> replicas) {
         return replicas.stream().mapToLong(r -> r.count("db", "queries")).sum();
+    }
+
+    /**
+     * A renewal slower than the renewal interval (the holder's event loop or Redis busy under the
+     * herd) must not end the renewals: Redis is paused for 2.5 intervals right after a
+     * renewal (CLIENT PAUSE; Redis expires nothing meanwhile), so the next renewal is still waiting
+     * when the one after it falls due; the lease
+     * (three intervals) outlives the pause. The renewal loop is the same for both leases.
+     */
+    @Test
+    void aRenewalSlowerThanItsIntervalKeepsTheLease() throws Exception {
+        long hot = 21;
+        long before = db.userIndexScansAfterClose();
+        try (PrivateRedis redis = PrivateRedis.start(null)) {
+            long queries = withReplicas(2, redis.url(0), "lua", List.of("--herd.db.query-delay=8s",
+                    "--herd.mitigation.lease-time=3s", "--herd.mitigation.wait-timeout=20s"), replicas -> {
+                RedisClient client = RedisClient.create(redis.url(0));
+                try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                    RedisCommands<String, String> commands = connection.sync();
+                    CompletableFuture<Outcome> leader = getAsync(replicas.get(0), hot);
+                    awaitSlowQuery(db);
+                    List<String> leases = commands.keys("*{user:" + hot + "}:lease"); // a Redis of this test's own
+                    assertThat(leases).hasSize(1);
+                    String lease = leases.get(0);
+                    // right after a renewal (the lease's PTTL jumps back up), pause Redis for 2.5 s
+                    long previous = commands.pttl(lease);
+                    boolean renewed = false;
+                    for (int i = 0; i < 300 && !renewed; i++) {
+                        Thread.sleep(10);
+                        long ttl = commands.pttl(lease);
+                        renewed = ttl > previous + 200;
+                        previous = ttl;
+                    }
+                    assertThat(renewed).as("the holder renews its lease").isTrue();
+                    commands.clientPause(2_500);
+                    List<CompletableFuture<Outcome>> followers = burst(replicas.subList(1, 2), 10, hot);
+                    assertThat(leader.join().status()).isEqualTo(200);
+                    assertThat(all(followers)).allMatch(o -> o.status() == 200);
+                    assertThat(replicas.get(0).count("coalesce", "leaseLost")).isZero();
+                    assertThat(replicas.get(1).count("db", "queries")).as("loads on the followers' replica").isZero();
+                    return totalQueries(replicas);
+                }
+                catch (InterruptedException ex) {
+                    throw new IllegalStateException(ex);
+                }
+                finally {
+                    client.shutdown();
+                }
+            });
+            assertThat(queries).isEqualTo(1);
+        }
+        assertThat(db.userIndexScansAfterClose() - before).as("PostgreSQL's reads of the key").isEqualTo(1);
     }
 
     @ParameterizedTest
