@@ -204,7 +204,7 @@ read -r LOAD_AFTER _ < /proc/loadavg
 
 # --- the table --------------------------------------------------------------------------------------
 python3 - "$OUT" "$DOC" "$STARTED" "$LOAD_BEFORE" "$LOAD_AFTER" "$(nproc)" \
-  "ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS BURST=$BURST BURST_CONNECTIONS=$BURST_CONNECTIONS" \
+  "${PROFILE:+PROFILE=$PROFILE }ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS BURST=$BURST BURST_CONNECTIONS=$BURST_CONNECTIONS" \
   "$PRESETS" "$PROFILE" <<'PY'
 import glob, json, os, re, statistics, sys
 out, doc, started, load_before, load_after, cores, settings, presets, profile = sys.argv[1:]
@@ -286,7 +286,8 @@ for p in presets:
                  f"{b['serverP99Ms']:.0f} | {b['reads']} | {b['herdQueries']} | {int(w.get('count', 0)) or '–'} | "
                  f"{fmt('0.5')} | {fmt('0.99')} |")
 if profile:
-    lines += ["", "Flame graphs: " + ", ".join(f"`flame-{t}.html`" for t in targets) + f" in `{out}`."]
+    lines += ["", "Flame graphs: " + ", ".join(f"`flame-{t}.html`" for t in targets)
+              + f" in `{os.path.relpath(out)}/` (not committed)."]
 table = "\n".join(lines) + "\n"
 open(f"{out}/table.md", "w").write(table)
 print("\n" + table)

@@ -2,6 +2,7 @@ package io.herdlab.users;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.function.server.RequestPredicates;
@@ -48,7 +49,9 @@ class UserRoutes {
     }
 
     private static RouterFunction<ServerResponse> route(UserService users, ProblemAdvice problems) {
-        return RouterFunctions.route(RequestPredicates.GET("/users/{id}"), request -> {
+        // HEAD as well, as an annotated GET mapping would (WebFlux drops the body)
+        return RouterFunctions.route(RequestPredicates.methods(HttpMethod.GET, HttpMethod.HEAD)
+                .and(RequestPredicates.path("/users/{id}")), request -> {
             long id;
             try {
                 id = UserIds.parse(request.pathVariable("id"));

@@ -136,12 +136,17 @@ class UsersApiTest {
     }
 
     @Test
-    void usersAreServedOnTheMainPortOnly() {
+    void usersAreServedOnTheMainPortOnlyToGetAndHead() {
         assertThat(get("/users/1").getStatusCode()).isEqualTo(HttpStatus.OK);
         ResponseEntity<String> management = replica.admin().get().uri("/users/1")
                 .exchangeToMono(r -> r.toEntity(String.class)).block(java.time.Duration.ofSeconds(10));
         assertThat(management.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(management.getBody()).doesNotContain("User 1");
+
+        ResponseEntity<Void> head = replica.client().head().uri("/users/1").retrieve().toBodilessEntity()
+                .block(java.time.Duration.ofSeconds(10));
+        assertThat(head.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(head.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
     }
 
     @Test
