@@ -86,18 +86,7 @@ public final class PrivateRedis implements AutoCloseable {
     }
 
     private void signal(String name) {
-        try {
-            int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
-            if (exit != 0) {
-                throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + exit);
-            }
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+        Signals.send(process, name);
     }
 
     public int port() {

@@ -92,15 +92,7 @@ public final class ProcessReplica implements AutoCloseable {
     }
 
     private void signal(String name) {
-        try {
-            int rc = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start().waitFor();
-            if (rc != 0) {
-                throw new IllegalStateException("kill -" + name + " " + pid() + " failed");
-            }
-        }
-        catch (IOException | InterruptedException ex) {
-            throw new IllegalStateException(ex);
-        }
+        Signals.send(process, name);
     }
 
     /** GET {@code path} on the traffic port, in the background. */
