@@ -13,9 +13,8 @@ LAB_JAR := lab/target/herdlab-lab.jar
 PRESET ?= baseline
 PORT ?= $(or $(SERVER_PORT),8080)
 ADMIN_PORT ?= $(or $(MANAGEMENT_SERVER_PORT),8081)
-# what make check leaves out: the lab's end-to-end run (make lab PROFILE=quick), the fault
-# injection suites (replicas frozen, Redis killed, tables locked) and, with -DskipITs, the bench's
-# pipeline test (BenchScriptIT): two thirds of make test's time
+# what make check leaves out: the lab's end-to-end run (make lab PROFILE=quick) and the fault
+# injection suites (replicas frozen, Redis killed, tables locked), two thirds of make test's time
 SLOW_TESTS = !LabQuickProfileTest,!LeaseUnderStressTest,!LeaseFailureTest,!MultiReplicaCoalescingTest,!PausedLeaderTest
 
 ##@ General
@@ -40,8 +39,8 @@ test: test-tools ## Every test: needs PostgreSQL on 127.0.0.1:5432 (trust), Redi
 	mvn -B --no-transfer-progress verify 2>&1 | $(PLAIN)
 
 .PHONY: check
-check: test-tools ## Every test but the lab's and the bench's end-to-end runs and the fault-injection suites (SLOW_TESTS); same needs
-	mvn -B --no-transfer-progress verify -Dtest='$(SLOW_TESTS)' -Dsurefire.failIfNoSpecifiedTests=false -DskipITs 2>&1 | $(PLAIN)
+check: test-tools ## Every test but the lab's end-to-end run and the fault-injection suites (SLOW_TESTS); same needs
+	mvn -B --no-transfer-progress verify -Dtest='$(SLOW_TESTS)' -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | $(PLAIN)
 
 .PHONY: test-tools
 test-tools: ## Install what the offline Kubernetes tests run, when missing (kubectl, shellcheck, yamllint, action-validator)
