@@ -77,16 +77,12 @@ public final class PrivateRedis implements AutoCloseable {
 
     /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
     public void freeze() {
-        signal("STOP");
+        Signals.send(process, "STOP");
     }
 
     /** Lets a frozen server go on (SIGCONT). */
     public void thaw() {
-        signal("CONT");
-    }
-
-    private void signal(String name) {
-        Signals.send(process, name);
+        Signals.send(process, "CONT");
     }
 
     public int port() {

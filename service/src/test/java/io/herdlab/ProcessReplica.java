@@ -77,22 +77,14 @@ public final class ProcessReplica implements AutoCloseable {
         throw new IllegalStateException("replica process not ready after 90 s; see " + log);
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     /** {@code kill -STOP}: the process freezes mid-whatever, its sockets stay open. */
     public void pause() {
-        signal("STOP");
+        Signals.send(process, "STOP");
     }
 
     /** {@code kill -CONT}: the process goes on where it stopped. */
     public void resume() {
-        signal("CONT");
-    }
-
-    private void signal(String name) {
-        Signals.send(process, name);
+        Signals.send(process, "CONT");
     }
 
     /** GET {@code path} on the traffic port, in the background. */

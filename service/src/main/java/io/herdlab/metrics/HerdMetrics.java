@@ -37,6 +37,8 @@ public final class HerdMetrics {
     private final Map<String, LongAdder> sinceReset = new ConcurrentHashMap<>();
     /** Micrometer counters by name and tags, so each tag combination keeps its own series. */
     private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    /** Micrometer timers by name and mode, looked up once per combination (followers record per request). */
+    private final Map<List<String>, Timer> modeTimers = new ConcurrentHashMap<>();
     // the per-request meters, looked up once
     private final EnumMap<CacheResult, Counter> cacheCounters = new EnumMap<>(CacheResult.class);
     private final Counter dbQueries;
@@ -110,12 +112,16 @@ public final class HerdMetrics {
     }
 
     public void coalesceWait(String mode, Duration waited) {
-        registry.timer("herd.coalesce.wait", "mode", mode).record(waited);
+        modeTimer("herd.coalesce.wait", mode).record(waited);
     }
 
     /** A lease follower answered this long after its leader's fill was written. */
     public void wakeUp(String mode, Duration sinceFill) {
-        registry.timer("herd.coalesce.wakeup", "mode", mode).record(sinceFill);
+        modeTimer("herd.coalesce.wakeup", mode).record(sinceFill);
+    }
+
+    private Timer modeTimer(String name, String mode) {
+        return modeTimers.computeIfAbsent(List.of(name, mode), k -> registry.timer(name, "mode", mode));
     }
 
     /** A write's cached copy could not be dropped (the PUT answered 503). */
