@@ -137,6 +137,11 @@ public final class HerdMetrics {
         increment("lease." + outcome, "herd.lease", "mode", mode, "outcome", outcome);
     }
 
+    /** A lease event about user {@code id}; the events that may explain a duplicate load are kept per key. */
+    public void lease(String mode, String outcome, long id) {
+        lease(mode, outcome);
+    }
+
     public void refresh(String kind) {
         increment("refresh." + kind, "herd.cache.refreshes", "kind", kind);
     }
