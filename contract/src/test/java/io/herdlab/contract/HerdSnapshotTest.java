@@ -58,9 +58,25 @@ class HerdSnapshotTest {
     }
 
     @Test
+    void leaseEventsAddUpPerKeyAndOutcomeAcrossReplicas() {
+        LeaseEvents a = JSON.readValue("{\"1\":{\"lost\":1},\"42\":{\"backstop\":2}}", LeaseEvents.class);
+        LeaseEvents b = JSON.readValue("{\"1\":{\"lost\":2,\"refused\":1},\"7\":{}}", LeaseEvents.class);
+        LeaseEvents sum = a.plus(b);
+        // an id without events explains nothing: the sum leaves it out
+        assertThat(sum.byId()).containsOnlyKeys(1L, 42L);
+        assertThat(sum.count(1, "lost")).isEqualTo(3);
+        assertThat(sum.count(1, "refused")).isEqualTo(1);
+        assertThat(sum.count(42, "backstop")).isEqualTo(2);
+        assertThat(sum.count(7, "lost")).isZero();
+        assertThat(sum.count(99, "lost")).isZero();
+        assertThat(JSON.writeValueAsString(a)).isEqualTo("{\"1\":{\"lost\":1},\"42\":{\"backstop\":2}}");
+        assertThat(JSON.readValue("{}", LeaseEvents.class).byId()).isEmpty();
+    }
+
+    @Test
     void presetNamesParseInAnyCaseAndListTheValidOnes() {
         assertThat(Preset.parse(" Lua ")).isEqualTo(Preset.LUA);
-        assertThat(Preset.ids()).containsExactly("baseline", "jitter", "local", "redisson", "lua", "full");
+        assertThat(Preset.ids()).containsExactly("baseline", "jitter", "local", "redisson", "lua", "tiered", "full");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Preset.parse("magic"))
                 .hasMessageContaining("magic").hasMessageContaining("redisson");
     }
