@@ -25,7 +25,8 @@ class AdminRoutes {
                 .andRoute(GET(base + "/{view}"), admin::view)
                 .andRoute(POST(base + "/{action}"), admin::act)
                 .andRoute(path(base).or(path(base + "/**")), request -> new AdminProblem(
-                        HttpStatus.METHOD_NOT_ALLOWED, null, request.method() + " is not served here: GET "
-                        + base + "[/summary|/keys|/mitigation], POST " + base + "/{seed|warm|reset|flush}").response());
+                        HttpStatus.METHOD_NOT_ALLOWED, null, request.method() + " is not served here: GET " + base
+                        + "[/summary|/keys|/lease-events|/mitigation], POST " + base + "/{seed|warm|reset|flush}")
+                        .response());
     }
 }

@@ -86,14 +86,15 @@ final class HerdAdmin {
                 });
     }
 
-    /** GET /actuator/herd/{view}: keys, mitigation, summary. */
+    /** GET /actuator/herd/{view}: keys, lease-events, mitigation, summary. */
     Mono<ServerResponse> view(ServerRequest request) {
         return switch (request.pathVariable("view")) {
             case "keys" -> ok(metrics.queriesPerKey());
+            case "lease-events" -> ok(metrics.leaseEventsPerKey());
             case "mitigation" -> ok(mitigationView());
             case "summary" -> ok(summary());
             default -> new AdminProblem(HttpStatus.NOT_FOUND, null, "unknown view '" + request.pathVariable("view")
-                    + "': GET /actuator/herd, or /actuator/herd/summary, /keys, /mitigation").response();
+                    + "': GET /actuator/herd, or /actuator/herd/summary, /keys, /lease-events, /mitigation").response();
         };
     }
 

@@ -32,6 +32,7 @@ public final class HerdMetrics {
 
     private final MeterRegistry registry;
     private final KeyQueryCounts keyQueries;
+    private final LeaseEventCounts leaseEvents;
     private final LatencyHistogram latency;
     /** Resettable counts for the snapshot, by snapshot key (summed over tags such as mode). */
     private final Map<String, LongAdder> sinceReset = new ConcurrentHashMap<>();
@@ -51,6 +52,7 @@ public final class HerdMetrics {
     public HerdMetrics(MeterRegistry registry, Duration duplicateWindow, int maxTrackedKeys, Clock clock) {
         this.registry = registry;
         this.keyQueries = new KeyQueryCounts(duplicateWindow, maxTrackedKeys);
+        this.leaseEvents = new LeaseEventCounts(maxTrackedKeys);
         this.latency = new LatencyHistogram(clock);
         for (CacheResult result : CacheResult.values()) {
             cacheCounters.put(result, registry.counter("herd.cache.requests", "result", result.id));
@@ -137,9 +139,15 @@ public final class HerdMetrics {
         increment("lease." + outcome, "herd.lease", "mode", mode, "outcome", outcome);
     }
 
-    /** A lease event about user {@code id}; the events that may explain a duplicate load are kept per key. */
+    /**
+     * A lease event about user {@code id}: counted as {@link #lease(String, String)}, and kept per
+     * key when it may explain a duplicate load ({@code lost}, {@code fenced}, {@code refused},
+     * {@code released}, {@code backstop}, {@code takeover}, {@code direct}; see
+     * {@link #leaseEventsPerKey()}).
+     */
     public void lease(String mode, String outcome, long id) {
         lease(mode, outcome);
+        leaseEvents.record(id, outcome);
     }
 
     public void refresh(String kind) {
@@ -153,11 +161,17 @@ public final class HerdMetrics {
     public void reset() {
         sinceReset.values().forEach(LongAdder::reset);
         keyQueries.reset();
+        leaseEvents.reset();
         latency.reset();
     }
 
     public Map<Long, Integer> queriesPerKey() {
         return keyQueries.all();
+    }
+
+    /** Since the reset, per user id: the lease events that may explain a duplicate load, by outcome. */
+    public Map<Long, Map<String, Long>> leaseEventsPerKey() {
+        return leaseEvents.all();
     }
 
     public Map<String, Object> cacheSnapshot() {
@@ -195,6 +209,7 @@ public final class HerdMetrics {
         out.put("leaseReleased", count("lease.released"));
         out.put("releasedOnCancel", count("lease.released-on-cancel"));
         out.put("direct", count("coalesce.direct"));
+        out.put("leaseEventsUntracked", leaseEvents.untracked());
         return out;
     }
 

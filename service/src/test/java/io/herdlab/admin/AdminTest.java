@@ -90,9 +90,11 @@ class AdminTest {
         }
         assertThat(post("reset", "{}", TOKEN).getStatusCode()).isEqualTo(HttpStatus.OK);
         for (String path : new String[] {"/actuator/herd", "/actuator/herd/summary", "/actuator/herd/keys",
-                "/actuator/herd/mitigation"}) {
+                "/actuator/herd/lease-events", "/actuator/herd/mitigation"}) {
             assertThat(get(replica.admin(), path).getStatusCode()).as(path).isEqualTo(HttpStatus.OK);
         }
+        // baseline takes no lease: nothing per key since the reset
+        assertThat(get(replica.admin(), "/actuator/herd/lease-events").getBody()).isEqualTo("{}");
     }
 
     @ParameterizedTest
@@ -130,9 +132,11 @@ class AdminTest {
         problem(post("warm", "{\"ttlSeconds\":10,\"expiresAtEpochMs\":" + (System.currentTimeMillis() + 60_000) + "}",
                 TOKEN), HttpStatus.BAD_REQUEST);
         problem(post("drop-everything", "{}", TOKEN), HttpStatus.NOT_FOUND);
-        problem(get(replica.admin(), "/actuator/herd/nothing"), HttpStatus.NOT_FOUND);
-        problem(replica.admin().delete().uri("/actuator/herd/seed").exchangeToMono(r -> r.toEntity(String.class))
-                .block(Duration.ofSeconds(10)), HttpStatus.METHOD_NOT_ALLOWED);
+        assertThat(problem(get(replica.admin(), "/actuator/herd/nothing"), HttpStatus.NOT_FOUND).get("detail")
+                .asString()).contains("/keys, /lease-events");
+        assertThat(problem(replica.admin().delete().uri("/actuator/herd/seed")
+                .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(10)),
+                HttpStatus.METHOD_NOT_ALLOWED).get("detail").asString()).contains("|/lease-events|");
         // an empty body is {}
         assertThat(replica.admin().post().uri("/actuator/herd/reset").header("Authorization", "Bearer " + TOKEN)
                 .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(10)).getStatusCode())
