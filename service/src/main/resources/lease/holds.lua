@@ -8,9 +8,19 @@ local function holds()
   return redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1
 end
 
--- A notice on the fills channel: <kind>|<user id>|<Redis time in ms>.
--- F filled (read the cache), A absent (no such user), X failed, R released (ask for the lease again).
-local function notify(channel, kind, id)
+-- A notice on the fills channel: <kind>|<user id>|<Redis time in ms>|<holder>|<payload>.
+-- F filled (the payload is the cached entry: followers answer with it), A absent (no such
+-- user), X failed, R released (ask for the lease again). The holder is the lease's token (its
+-- hash field for a Redisson lock), so a follower knows whose outcome it is.
+local function notify(channel, kind, id, holder, payload)
   local t = redis.call('TIME')
-  redis.call('PUBLISH', channel, kind .. '|' .. id .. '|' .. (t[1] * 1000 + math.floor(t[2] / 1000)))
+  redis.call('PUBLISH', channel,
+    kind .. '|' .. id .. '|' .. (t[1] * 1000 + math.floor(t[2] / 1000)) .. '|' .. holder .. '|' .. payload)
+end
+
+local function holder()
+  if ARGV[2] == '' then
+    return ARGV[1]
+  end
+  return ARGV[2]
 end

@@ -37,7 +37,7 @@ public record Mitigation(
         int bulkhead) {
 
     public enum Preset {
-        BASELINE, JITTER, LOCAL, REDISSON, LUA, FULL;
+        BASELINE, JITTER, LOCAL, REDISSON, LUA, TIERED, FULL;
 
         static Preset parse(String name) {
             try {
@@ -79,6 +79,7 @@ public record Mitigation(
             case LOCAL -> defaults(preset, JITTER, CoalescerKind.LOCAL, wait);
             case REDISSON -> defaults(preset, JITTER, CoalescerKind.REDISSON, wait);
             case LUA -> defaults(preset, JITTER, CoalescerKind.LUA, wait);
+            case TIERED -> defaults(preset, JITTER, CoalescerKind.TIERED, wait);
             case FULL -> new Mitigation(preset, JITTER, CoalescerKind.TIERED, wait,
                     LEASE_TIME, true, Duration.ofSeconds(30), false, 1.0, Duration.ofSeconds(10),
                     true, FULL_BULKHEAD);

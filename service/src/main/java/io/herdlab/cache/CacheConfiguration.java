@@ -1,14 +1,12 @@
 package io.herdlab.cache;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
 import io.herdlab.HerdProperties;
 import io.herdlab.Mitigation;
 import io.herdlab.DbDeadlines;
+import io.herdlab.metrics.RedisCommandCounter;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SocketOptions;
@@ -20,7 +18,6 @@ import io.lettuce.core.resource.Delay;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.ClassPathResource;
 
 /** The one Lettuce client and connection the cache (and the Lua lease) use. */
 @Configuration(proxyBeanMethods = false)
@@ -40,8 +37,9 @@ class CacheConfiguration {
     }
 
     @Bean(destroyMethod = "shutdown")
-    RedisClient redisClient(RedisSettings settings, ClientResources resources) {
+    RedisClient redisClient(RedisSettings settings, ClientResources resources, RedisCommandCounter commands) {
         RedisClient client = RedisClient.create(resources, settings.toUri());
+        client.addListener(commands);
         client.setOptions(ClientOptions.builder()
                 // fail fast while Redis is away instead of queueing commands for later
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -61,16 +59,6 @@ class CacheConfiguration {
     UserCache userCache(StatefulRedisConnection<String, String> connection, HerdProperties herd,
             Mitigation mitigation, Clock clock, DbDeadlines deadlines) {
         return new UserCache(connection.reactive(), new CacheKeys(herd.cache().keyPrefix()), herd.cache().ttl(),
-                mitigation, clock, deadlines.longestLoad().plusSeconds(5), script("redis/versioned-fill.lua"));
-    }
-
-    /** A Lua script from the class path. */
-    static String script(String path) {
-        try {
-            return new ClassPathResource(path).getContentAsString(StandardCharsets.UTF_8);
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
+                mitigation, clock, deadlines.longestLoad().plusSeconds(5), RedisScript.load("redis/versioned-fill.lua"));
     }
 }

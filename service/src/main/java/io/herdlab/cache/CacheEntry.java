@@ -30,7 +30,7 @@ public record CacheEntry(String json, long softExpiresAtMs, long computeMillis, 
         return new CacheEntry(json, softExpiresAtMs, computeMillis, version);
     }
 
-    String encode() {
+    public String encode() {
         return (json == null ? "N|" : "V|") + softExpiresAtMs + "|" + computeMillis + "|" + version + "|"
                 + (json == null ? "" : json);
     }
@@ -40,7 +40,7 @@ public record CacheEntry(String json, long softExpiresAtMs, long computeMillis, 
     }
 
     /** The entry, or null for a tombstone (a miss). */
-    static CacheEntry decode(String raw) {
+    public static CacheEntry decode(String raw) {
         int first = raw.indexOf('|');
         int second = raw.indexOf('|', first + 1);
         int third = raw.indexOf('|', second + 1);

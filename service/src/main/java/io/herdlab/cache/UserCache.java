@@ -29,8 +29,25 @@ public final class UserCache {
 
     private static final Logger log = LoggerFactory.getLogger(UserCache.class);
 
-    /** What a look-up found. {@code entry} is null for a miss or an error. */
-    public record Lookup(CacheResult result, CacheEntry entry) {
+    /**
+     * What a look-up found. {@code entry} is null for a miss or an error; {@code claim} is what a
+     * coalescer's own look-up already decided about loading the key (a lease won, someone else's
+     * lease and how long it has left), null when it decided nothing.
+     */
+    public record Lookup(CacheResult result, CacheEntry entry, Claim claim) {
+        public Lookup(CacheResult result, CacheEntry entry) {
+            this(result, entry, null);
+        }
+
+        public static Lookup miss() {
+            return new Lookup(CacheResult.MISS, null);
+        }
+    }
+
+    /** A coalescer's note on a look-up, passed back to it with the look-up; opaque to everyone else. */
+    public interface Claim {
+        /** The caller holds something it must act on (a lease): it leads, it never joins another load. */
+        boolean owned();
     }
 
     /** A loaded entry ready to write: the encoded value (null: nothing to cache) and its expiry. */
@@ -47,7 +64,7 @@ public final class UserCache {
     private final Clock clock;
     private final boolean versioned;
     private final Duration tombstoneTtl;
-    private final String versionedFill;
+    private final RedisScript versionedFill;
     private final BurstLog readFailures = new BurstLog(log, "Redis read (treated as a miss)");
     private final BurstLog writeFailures = new BurstLog(log, "Redis write (value served uncached)");
 
@@ -56,7 +73,7 @@ public final class UserCache {
      *                     longest a load can take (pool wait + statement deadline)
      */
     UserCache(RedisReactiveCommands<String, String> redis, CacheKeys keys, Duration baseTtl, Mitigation mitigation,
-            Clock clock, Duration tombstoneTtl, String versionedFill) {
+            Clock clock, Duration tombstoneTtl, RedisScript versionedFill) {
         this.redis = redis;
         this.keys = keys;
         this.ttl = new TtlPolicy(baseTtl, mitigation);
@@ -79,7 +96,7 @@ public final class UserCache {
     public Mono<Lookup> get(long id) {
         return redis.get(keys.value(id))
                 .map(raw -> classify(CacheEntry.decode(raw)))
-                .defaultIfEmpty(new Lookup(CacheResult.MISS, null))
+                .defaultIfEmpty(Lookup.miss())
                 .onErrorResume(error -> {
                     readFailures.failed(error);
                     return Mono.just(new Lookup(CacheResult.ERROR, null));
@@ -96,7 +113,8 @@ public final class UserCache {
         return entry.softExpiresAtMs() > now();
     }
 
-    private Lookup classify(CacheEntry entry) {
+    /** A cached entry as a look-up: hit, stale, negative, or (a tombstone) miss. */
+    public Lookup classify(CacheEntry entry) {
         if (entry == null) {
             return new Lookup(CacheResult.MISS, null);
         }
@@ -127,9 +145,8 @@ public final class UserCache {
             return Mono.empty();
         }
         Mono<?> write = versioned
-                ? redis.<Long>eval(versionedFill, ScriptOutputType.INTEGER, new String[] {keys.value(id)},
+                ? versionedFill.run(redis, ScriptOutputType.INTEGER, new String[] {keys.value(id)},
                         prepared.value(), Long.toString(prepared.expiresAtMs()), Long.toString(prepared.version()))
-                        .next()
                 : redis.set(keys.value(id), prepared.value(), SetArgs.Builder.pxAt(prepared.expiresAtMs()));
         return write
                 .onErrorResume(error -> {

@@ -18,11 +18,13 @@ public interface CoalesceEvents {
     void followerTimedOut(String scope);
 
     /**
-     * A lease event: acquired, busy, error, extended, lost (another holder took over), fenced
-     * (the lease was gone at fill time), refused (the cache held a newer version), released
-     * (given up without a fill), released-on-cancel (its caller went away; the load went on).
+     * A lease event about user {@code id}: acquired, busy, error (Redis slow), extended, lost (a
+     * renewal found the lease gone), fenced (the lease was gone at fill time), refused (the cache
+     * held a newer version), released (given up without a fill), backstop (a follower's wait ran
+     * out without a notice), takeover (a follower won the lease after all), direct (Redis out of
+     * reach: loaded without a lease), caller-left (the leader's caller went away; the load went on).
      */
-    void lease(String scope, String outcome);
+    void lease(String scope, String outcome, long id);
 
     /** A follower answered this long after the leader's fill was written (Redis's clock). */
     void wokeUp(String scope, Duration sinceFill);

@@ -3,6 +3,7 @@ package io.herdlab.coalesce;
 import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
+import io.herdlab.cache.UserCache.Lookup;
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,15 +13,21 @@ import reactor.core.publisher.Mono;
  * runs detached from its caller: a caller (leader or follower) that goes away never stops it.
  * Implementations know nothing of their callers and record nothing themselves: what happens is
  * reported to the {@link CoalesceEvents} they are given.
+ *
+ * <p>The look-up is the coalescer's too, so that a lease can be handed out by the read itself
+ * and a local flight in progress answers without asking Redis at all.
  */
 public interface Coalescer {
 
-    /** The entry for {@code id}, loaded through {@code load} by this caller or a leader. */
-    Mono<CacheEntry> load(long id, Supplier<Mono<CacheEntry>> load);
+    /** Reads the key: the cached entry, and what was decided about loading it (see {@link Lookup#claim}). */
+    Mono<Lookup> lookup(long id);
+
+    /** The entry for {@code id} after {@code lookup} found none (or a stale one), loaded by this caller or a leader. */
+    Mono<CacheEntry> load(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load);
 
     /**
      * Reloads {@code id} in the background (stale-while-revalidate, early refresh) unless
      * someone in scope is loading it already; never waits for another loader.
      */
-    Mono<Void> refresh(long id, Supplier<Mono<CacheEntry>> load);
+    Mono<Void> refresh(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load);
 }

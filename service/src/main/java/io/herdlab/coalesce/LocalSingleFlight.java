@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
+import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.guard.UnavailableException;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -39,15 +40,26 @@ public final class LocalSingleFlight implements Coalescer {
         this.events = events;
     }
 
+    /** A load in flight here answers the look-up (a miss) without asking Redis. */
     @Override
-    public Mono<CacheEntry> load(long id, Supplier<Mono<CacheEntry>> load) {
+    public Mono<Lookup> lookup(long id) {
+        return calls.containsKey(id) ? Mono.just(Lookup.miss()) : downstream.lookup(id);
+    }
+
+    @Override
+    public Mono<CacheEntry> load(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load) {
         return Mono.defer(() -> {
             Call call = new Call();
             Call existing = calls.putIfAbsent(id, call);
             if (existing == null) {
                 events.role(SCOPE, "leader");
-                start(id, call, downstream.load(id, load));
+                start(id, call, downstream.load(id, lookup, load));
                 return call.result.asMono();
+            }
+            if (lookup.claim() != null && lookup.claim().owned()) {
+                // this caller's look-up won a lease after the flight here began: it must lead (the
+                // flight is waiting on an earlier holder, and will hear from this one)
+                return downstream.load(id, lookup, load);
             }
             events.role(SCOPE, "follower");
             long start = System.nanoTime();
@@ -68,14 +80,16 @@ public final class LocalSingleFlight implements Coalescer {
     }
 
     @Override
-    public Mono<Void> refresh(long id, Supplier<Mono<CacheEntry>> load) {
+    public Mono<Void> refresh(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load) {
         return Mono.defer(() -> {
             Call call = new Call();
             if (calls.putIfAbsent(id, call) != null) {
-                return Mono.empty(); // somebody here is loading it already
+                // somebody here is loading it already; a lease won by the look-up is still this caller's to use
+                return lookup.claim() != null && lookup.claim().owned() ? downstream.refresh(id, lookup, load)
+                        : Mono.empty();
             }
             events.role(SCOPE, "leader");
-            start(id, call, downstream.refresh(id, load).then(Mono.<CacheEntry>empty()));
+            start(id, call, downstream.refresh(id, lookup, load).then(Mono.<CacheEntry>empty()));
             return call.result.asMono().then();
         });
     }

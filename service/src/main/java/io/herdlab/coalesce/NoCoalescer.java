@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache;
+import io.herdlab.cache.UserCache.Lookup;
 import reactor.core.publisher.Mono;
 
 /** The baseline: every miss loads and fills on its own. */
@@ -16,12 +17,17 @@ public final class NoCoalescer implements Coalescer {
     }
 
     @Override
-    public Mono<CacheEntry> load(long id, Supplier<Mono<CacheEntry>> load) {
+    public Mono<Lookup> lookup(long id) {
+        return cache.get(id);
+    }
+
+    @Override
+    public Mono<CacheEntry> load(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load) {
         return load.get().flatMap(entry -> cache.fill(id, entry).thenReturn(entry));
     }
 
     @Override
-    public Mono<Void> refresh(long id, Supplier<Mono<CacheEntry>> load) {
-        return load(id, load).then();
+    public Mono<Void> refresh(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load) {
+        return load(id, lookup, load).then();
     }
 }

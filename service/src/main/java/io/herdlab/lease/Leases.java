@@ -5,16 +5,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import io.herdlab.Mitigation;
 import io.herdlab.cache.RedisSettings;
 import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.CoalesceEvents;
 import io.herdlab.coalesce.Coalescer;
+import io.herdlab.metrics.RedisCommandCounter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -23,6 +27,11 @@ import org.redisson.config.ConstantDelay;
 import org.redisson.config.EqualJitterDelay;
 import org.redisson.config.SingleServerConfig;
 import org.redisson.config.SslVerificationMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Builds a lease coalescer (herdlab's Lua lease or a Redisson lock) and owns what it opened:
@@ -30,6 +39,8 @@ import org.redisson.config.SslVerificationMode;
  * settings as the cache's Lettuce client and checked at start-up to see the same database.
  */
 public final class Leases implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Leases.class);
 
     /** A user's lease key is its value key plus this suffix (same hash tag, same slot). */
     public static final String LEASE_KEY_SUFFIX = ":lease";
@@ -48,27 +59,36 @@ public final class Leases implements AutoCloseable {
 
     /** What a lease needs from the rest of the service. */
     public record Context(RedisClient client, StatefulRedisConnection<String, String> connection,
-            RedisSettings settings, UserCache cache, Mitigation mitigation, Clock clock, CoalesceEvents events) {
+            RedisSettings settings, UserCache cache, Mitigation mitigation, Clock clock, CoalesceEvents events,
+            RedisCommandCounter commands) {
     }
 
     private Leases(Context context, boolean redisson) {
-        LeaseScripts scripts = new LeaseScripts(context.connection().reactive(), context.cache().keys(),
-                context.settings().timeout(), context.clock());
-        Notices notices = new Notices(context.client().connectPubSub(), scripts.channel());
-        opened.add(notices);
-        StatefulRedisConnection<String, String> connection = context.connection();
+        Scheduler timers = Schedulers.parallel();
+        LongSupplier now = () -> timers.now(TimeUnit.MILLISECONDS);
         Mitigation m = context.mitigation();
+        StatefulRedisConnection<String, String> connection = context.connection();
+        LeaseScripts scripts = new LeaseScripts(connection.reactive(), context.cache().keys(), m.leaseTime());
+        Notices notices = new Notices(now);
+        StatefulRedisPubSubConnection<String, String> pubSub = context.client().connectPubSub();
+        opened.add(pubSub::close);
+        Disposable subscription = pubSub.reactive().observeChannels()
+                .subscribe(message -> notices.dispatch(message.getMessage()),
+                        error -> log.warn("fill notices stopped: {}", error.toString()));
+        opened.add(subscription::dispose);
+        pubSub.reactive().subscribe(scripts.channel()).block(Duration.ofSeconds(10));
+        LeaseStore store;
         if (redisson) {
             RedissonClient client = Redisson.create(redissonConfig(context.settings()));
             opened.add(client::shutdown);
             checkSameDatabase(connection, client, context.cache().keys().prefix(), context.settings());
-            coalescer = new RedissonLease(client.reactive(), context.cache(), scripts, notices, m.leaseTime(),
-                    m.waitTimeout(), connection::isOpen, context.events());
+            store = new RedissonLeaseStore(client.reactive(), scripts, context.cache(), context.commands(), now);
         }
         else {
-            coalescer = new LuaLease(connection.reactive(), context.settings().timeout(), context.cache(), scripts,
-                    notices, m.leaseTime(), m.waitTimeout(), connection::isOpen, context.events());
+            store = new LuaLeaseStore(scripts, context.cache(), context.clock(), now);
         }
+        coalescer = new LeaseCoalescer(redisson ? "redisson" : "lua", store, context.cache(), notices, m.leaseTime(),
+                m.waitTimeout(), connection::isOpen, timers, context.events());
     }
 
     public static Leases lua(Context context) {

@@ -1,26 +1,30 @@
 package io.herdlab.lease;
 
-import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Wakes the followers in this replica: one Redis subscription to the fills channel, fanned out
- * to the callers that registered an interest in a key. A notice is
- * {@code <kind>|<user id>|<epoch ms>}. Only keys somebody here waits on are kept, and only
- * while they wait, so notices about other keys cost nothing but parsing.
+ * Wakes the followers in this replica: every notice of the fills channel (see {@code holds.lua}:
+ * {@code <kind>|<user id>|<epoch ms>|<holder>|<payload>}) goes to the callers here that wait on
+ * its key, and is kept a moment per key for a caller whose "busy" reply was overtaken by the
+ * holder's notice. Only keys somebody waits on have waiters, and only while they wait.
  */
-final class Notices implements AutoCloseable {
+final class Notices {
 
     private static final Logger log = LoggerFactory.getLogger(Notices.class);
+    /** How long a notice answers a caller that registers after it came. */
+    static final long RECENT_MS = 2_000;
+    /** Recent notices are swept of old ones once per this many notices. */
+    private static final int SWEEP_EVERY = 1024;
+    /** The most keys whose recent notice is kept: past it (a flood of fills) they are forgotten at once. */
+    private static final int MAX_RECENT = 16_384;
 
-    /** Filled (read the cache), absent (no such user), failed (the load failed), released (ask again). */
+    /** Filled (the payload is the entry), absent (no such user), failed (the load failed), released (ask again). */
     enum Kind {
         FILLED('F'), ABSENT('A'), FAILED('X'), RELEASED('R');
 
@@ -40,64 +44,37 @@ final class Notices implements AutoCloseable {
         }
     }
 
-    record Notice(Kind kind, long id, long epochMs) {
-    }
-
-    /** One notice to come for a key: completed once, then replaced by the next slot. */
-    private static final class Slot {
-        final Sinks.One<Notice> sink = Sinks.one();
-        volatile Notice notice;
-    }
-
     /**
-     * The callers here that wait on one key. {@code current} is completed by the key's next
-     * notice and then replaced, so a notice reaches every caller that was registered when it
-     * came, even one that was between two waits.
+     * @param epochMs    Redis's clock when the notice was published
+     * @param holder     the token of the lease it is about
+     * @param payload    the cached entry of a fill ("" otherwise)
+     * @param receivedAt this replica's monotonic clock (ms) when it arrived
      */
+    record Notice(Kind kind, long id, long epochMs, String holder, String payload, long receivedAt) {
+    }
+
+    /** The callers here waiting on one key: the next notice completes {@code next} for all of them. */
     private static final class Waiter {
-        Slot current = new Slot(); // guarded by this
+        Sinks.One<Notice> next = Sinks.one(); // replaced under the map's compute on this key
         int interested; // guarded by the map's compute on this key
     }
 
-    /** An interest in one key's notices for the whole of a caller's wait; close it when done. */
+    /** One caller's wait for a key's next notice; close it when done. */
     final class Registration implements AutoCloseable {
         private final long id;
         private final Waiter waiter;
-        private Slot awaiting; // guarded by waiter
-        private boolean closed;
+        private final Mono<Notice> next;
+        private boolean closed; // guarded by this
 
-        private Registration(long id, Waiter waiter) {
+        private Registration(long id, Waiter waiter, Mono<Notice> next) {
             this.id = id;
             this.waiter = waiter;
-            synchronized (waiter) {
-                this.awaiting = waiter.current;
-            }
+            this.next = next;
         }
 
-        /** A notice that came while this caller was not waiting, consumed; null when none. */
-        Notice pending() {
-            synchronized (waiter) {
-                Notice notice = awaiting.notice;
-                if (notice != null) {
-                    awaiting = waiter.current;
-                }
-                return notice;
-            }
-        }
-
-        /** The next notice this caller has not consumed yet (at once if one is pending). */
+        /** The first notice for the key after the registration. */
         Mono<Notice> next() {
-            Slot slot;
-            synchronized (waiter) {
-                slot = awaiting;
-            }
-            return slot.sink.asMono().doOnNext(notice -> {
-                synchronized (waiter) {
-                    if (awaiting == slot) {
-                        awaiting = waiter.current;
-                    }
-                }
-            });
+            return next;
         }
 
         @Override
@@ -114,44 +91,62 @@ final class Notices implements AutoCloseable {
     }
 
     private final ConcurrentHashMap<Long, Waiter> waiters = new ConcurrentHashMap<>();
-    private final StatefulRedisPubSubConnection<String, String> connection;
-    private final Disposable subscription;
+    /** The last notice per key, for {@link #RECENT_MS}; swept every {@link #SWEEP_EVERY} notices, bounded. */
+    private final ConcurrentHashMap<Long, Notice> recent = new ConcurrentHashMap<>();
+    private final LongSupplier now;
+    private int sinceSweep; // racy on purpose: only paces the sweep
 
-    Notices(StatefulRedisPubSubConnection<String, String> connection, String channel) {
-        this.connection = connection;
-        this.subscription = connection.reactive().observeChannels()
-                .subscribe(message -> dispatch(message.getMessage()),
-                        error -> log.warn("fill notices stopped: {}", error.toString()));
-        connection.reactive().subscribe(channel).block(Duration.ofSeconds(10));
+    /** @param now a monotonic clock in milliseconds (the scheduler's) */
+    Notices(LongSupplier now) {
+        this.now = now;
     }
 
-    static String encode(Kind kind, long id, long epochMs) {
-        return kind.code + "|" + id + "|" + epochMs;
+    static String encode(Kind kind, long id, long epochMs, String holder, String payload) {
+        return kind.code + "|" + id + "|" + epochMs + "|" + holder + "|" + payload;
     }
 
-    static Notice decode(String message) {
+    /** The notice in {@code message}, stamped with its arrival; malformed ones throw. */
+    Notice decode(String message) {
         int second = message.indexOf('|', 2);
-        if (message.length() < 5 || message.charAt(1) != '|' || second < 0) {
+        int third = second < 0 ? -1 : message.indexOf('|', second + 1);
+        int fourth = third < 0 ? -1 : message.indexOf('|', third + 1);
+        if (message.length() < 5 || message.charAt(1) != '|' || fourth < 0) {
             throw new IllegalArgumentException("not a fill notice");
         }
         return new Notice(Kind.of(message.charAt(0)), Long.parseLong(message, 2, second, 10),
-                Long.parseLong(message, second + 1, message.length(), 10));
+                Long.parseLong(message, second + 1, third, 10), message.substring(third + 1, fourth),
+                message.substring(fourth + 1), now.getAsLong());
     }
 
-    /**
-     * Registers an interest in the notices for {@code id}. Register before asking for the
-     * lease, so a notice published between the refusal and the wait is not missed.
-     */
+    /** Registers for the key's next notice. */
     Registration register(long id) {
+        Object[] next = new Object[1];
         Waiter waiter = waiters.compute(id, (key, current) -> {
             Waiter w = current != null ? current : new Waiter();
             w.interested++;
+            next[0] = w.next.asMono();
             return w;
         });
-        return new Registration(id, waiter);
+        @SuppressWarnings("unchecked")
+        Mono<Notice> mono = (Mono<Notice>) next[0];
+        return new Registration(id, waiter, mono);
     }
 
-    private void dispatch(String message) {
+    /**
+     * A notice about {@code id} that came at or after {@code since} (ms, {@link #now}) and
+     * within {@link #RECENT_MS}: from {@code holder}, or from anyone when the holder is unknown
+     * (""); null when none.
+     */
+    Notice recent(long id, String holder, long since) {
+        Notice notice = recent.get(id);
+        if (notice == null || notice.receivedAt() < since || now.getAsLong() - notice.receivedAt() > RECENT_MS) {
+            return null;
+        }
+        return holder.isEmpty() || holder.equals(notice.holder()) ? notice : null;
+    }
+
+    /** One message of the fills channel. */
+    void dispatch(String message) {
         Notice notice;
         try {
             notice = decode(message);
@@ -160,15 +155,23 @@ final class Notices implements AutoCloseable {
             log.debug("ignoring malformed fill notice '{}'", message);
             return;
         }
-        Waiter waiter = waiters.get(notice.id());
-        if (waiter != null) {
-            Slot completed;
-            synchronized (waiter) {
-                completed = waiter.current;
-                completed.notice = notice;
-                waiter.current = new Slot();
+        recent.put(notice.id(), notice);
+        if (++sinceSweep >= SWEEP_EVERY) {
+            sinceSweep = 0;
+            long cutoff = notice.receivedAt() - RECENT_MS;
+            recent.values().removeIf(n -> n.receivedAt() < cutoff);
+            if (recent.size() > MAX_RECENT) {
+                recent.clear(); // a caller that misses its holder's notice this way waits for its backstop
             }
-            completed.sink.tryEmitValue(notice);
+        }
+        Sinks.One<Notice>[] completed = new Sinks.One[1];
+        waiters.computeIfPresent(notice.id(), (key, waiter) -> {
+            completed[0] = waiter.next;
+            waiter.next = Sinks.one();
+            return waiter;
+        });
+        if (completed[0] != null) {
+            completed[0].tryEmitValue(notice);
         }
     }
 
@@ -177,9 +180,8 @@ final class Notices implements AutoCloseable {
         return waiters.size();
     }
 
-    @Override
-    public void close() {
-        subscription.dispose();
-        connection.close();
+    /** Keys whose last notice is still kept (bounded: swept as notices come). */
+    int remembered() {
+        return recent.size();
     }
 }

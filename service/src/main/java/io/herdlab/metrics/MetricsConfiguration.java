@@ -25,6 +25,11 @@ class MetricsConfiguration {
         return new HerdMetrics(registry, herd.metrics().duplicateWindow(), herd.metrics().maxTrackedKeys(), clock);
     }
 
+    @Bean
+    RedisCommandCounter redisCommandCounter(MeterRegistry registry) {
+        return new RedisCommandCounter(registry);
+    }
+
     @Bean(destroyMethod = "close")
     PoolWatcher poolWatcher(ConnectionFactory connectionFactory, MeterRegistry registry) {
         PoolWatcher watcher = new PoolWatcher(connectionFactory);

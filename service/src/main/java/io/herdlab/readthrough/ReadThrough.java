@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.herdlab.Mitigation;
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache;
+import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.coalesce.Coalescer;
 import io.herdlab.guard.DbGuard;
 import io.herdlab.guard.UnavailableException;
@@ -49,25 +50,26 @@ public final class ReadThrough {
 
     /** The entry for user {@code id}: from the cache, or loaded once per the mitigation. */
     public Mono<CacheEntry> read(long id) {
-        return cache.get(id).flatMap(lookup -> {
+        return coalescer.lookup(id).flatMap(lookup -> {
             metrics.cache(lookup.result());
             return switch (lookup.result()) {
                 case HIT -> {
                     if (mitigation.earlyRefresh() && refreshEarly(lookup.entry())) {
-                        refreshInBackground(id, "early");
+                        refreshInBackground(id, lookup, "early");
                     }
                     yield Mono.just(lookup.entry());
                 }
                 case NEGATIVE -> Mono.just(lookup.entry());
                 case STALE -> {
                     if (mitigation.staleWhileRevalidate()) {
-                        refreshInBackground(id, "stale");
+                        refreshInBackground(id, lookup, "stale");
                         yield Mono.just(lookup.entry());
                     }
                     // kept only for early refresh: load now, but serve the stale value if that fails
-                    yield load(id).onErrorResume(UnavailableException.class, error -> Mono.just(lookup.entry()));
+                    yield load(id, lookup).onErrorResume(UnavailableException.class,
+                            error -> Mono.just(lookup.entry()));
                 }
-                case MISS, ERROR -> load(id);
+                case MISS, ERROR -> load(id, lookup);
             };
         });
     }
@@ -90,8 +92,8 @@ public final class ReadThrough {
                 });
     }
 
-    private Mono<CacheEntry> load(long id) {
-        return coalescer.load(id, () -> fetch(id));
+    private Mono<CacheEntry> load(long id, Lookup lookup) {
+        return coalescer.load(id, lookup, () -> fetch(id));
     }
 
     /**
@@ -104,13 +106,21 @@ public final class ReadThrough {
         return cache.now() + gap >= entry.softExpiresAtMs();
     }
 
-    /** One background reload per key in this replica; across replicas the coalescer decides. */
-    private void refreshInBackground(long id, String kind) {
+    /**
+     * One background reload per key in this replica; across replicas the coalescer decides. A
+     * lease the look-up won for it is used whatever this replica does already (it is nobody
+     * else's to use).
+     */
+    private void refreshInBackground(long id, Lookup lookup, String kind) {
+        boolean owned = lookup.claim() != null && lookup.claim().owned();
         if (!refreshing.add(id)) {
+            if (owned) {
+                coalescer.refresh(id, lookup, () -> fetch(id)).subscribe(done -> { }, error -> { });
+            }
             return;
         }
         metrics.refresh(kind);
-        coalescer.refresh(id, () -> fetch(id))
+        coalescer.refresh(id, lookup, () -> fetch(id))
                 .doFinally(signal -> refreshing.remove(id))
                 .subscribe(done -> { }, error -> log.debug("background refresh of user {} failed: {}", id,
                         error.toString()));

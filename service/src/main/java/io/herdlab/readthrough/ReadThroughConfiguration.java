@@ -13,6 +13,7 @@ import io.herdlab.coalesce.NoCoalescer;
 import io.herdlab.guard.DbGuard;
 import io.herdlab.lease.Leases;
 import io.herdlab.metrics.HerdMetrics;
+import io.herdlab.metrics.RedisCommandCounter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.springframework.context.annotation.Bean;
@@ -27,9 +28,11 @@ class ReadThroughConfiguration {
 
     @Bean(destroyMethod = "close")
     Coalescers coalescers(Mitigation mitigation, UserCache cache, HerdMetrics metrics, RedisClient client,
-            StatefulRedisConnection<String, String> connection, RedisSettings settings, Clock clock) {
+            StatefulRedisConnection<String, String> connection, RedisSettings settings, Clock clock,
+            RedisCommandCounter commands) {
         CoalesceEvents events = new MeteredEvents(metrics);
-        Leases.Context lease = new Leases.Context(client, connection, settings, cache, mitigation, clock, events);
+        Leases.Context lease = new Leases.Context(client, connection, settings, cache, mitigation, clock, events,
+                commands);
         return switch (mitigation.coalescer()) {
             case NONE -> new Coalescers(new NoCoalescer(cache), null);
             case LOCAL -> new Coalescers(new LocalSingleFlight(new NoCoalescer(cache), mitigation.waitTimeout(),
@@ -74,8 +77,8 @@ class ReadThroughConfiguration {
         }
 
         @Override
-        public void lease(String scope, String outcome) {
-            metrics.lease(scope, outcome);
+        public void lease(String scope, String outcome, long id) {
+            metrics.lease(scope, outcome, id);
         }
 
         @Override

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
+import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.guard.UnavailableException;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -19,16 +20,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The in-process single-flight contract, with a controllable loader in place of the database. */
 class LocalSingleFlightTest {
 
+    static final Lookup MISS = Lookup.miss();
     final RecordedEvents metrics = new RecordedEvents();
     /** Downstream that just runs the fetch (what NoCoalescer does, minus the cache fill). */
     final Coalescer direct = new Coalescer() {
         @Override
-        public Mono<CacheEntry> load(long id, Supplier<Mono<CacheEntry>> fetch) {
+        public Mono<Lookup> lookup(long id) {
+            return Mono.just(Lookup.miss());
+        }
+
+        @Override
+        public Mono<CacheEntry> load(long id, Lookup lookup, Supplier<Mono<CacheEntry>> fetch) {
             return fetch.get();
         }
 
         @Override
-        public Mono<Void> refresh(long id, Supplier<Mono<CacheEntry>> fetch) {
+        public Mono<Void> refresh(long id, Lookup lookup, Supplier<Mono<CacheEntry>> fetch) {
             return fetch.get().then();
         }
     };
@@ -43,7 +50,7 @@ class LocalSingleFlightTest {
             return db.asMono();
         };
         List<Mono<CacheEntry>> callers = java.util.stream.IntStream.range(0, 50)
-                .mapToObj(i -> flight.load(1, fetch).cache()).toList();
+                .mapToObj(i -> flight.load(1, MISS, fetch).cache()).toList();
         callers.forEach(Mono::subscribe);
         db.tryEmitValue(CacheEntry.found("{\"id\":1}", 1, 3));
 
@@ -59,7 +66,7 @@ class LocalSingleFlightTest {
         LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(30), metrics);
         Sinks.One<CacheEntry> db = Sinks.one();
         List<Mono<CacheEntry>> callers = java.util.stream.IntStream.range(0, 10)
-                .mapToObj(i -> flight.load(2, db::asMono).cache()).toList();
+                .mapToObj(i -> flight.load(2, MISS, db::asMono).cache()).toList();
         callers.forEach(c -> c.subscribe(v -> { }, e -> { }));
         db.tryEmitError(new UnavailableException("database down", Duration.ofSeconds(1)));
 
@@ -76,8 +83,8 @@ class LocalSingleFlightTest {
         Sinks.One<CacheEntry> db = Sinks.one();
         Mono<CacheEntry> load = db.asMono().doOnCancel(() -> cancelled.set(true));
 
-        var leader = flight.load(3, () -> load).subscribe();
-        var follower = flight.load(3, () -> load).subscribe();
+        var leader = flight.load(3, MISS, () -> load).subscribe();
+        var follower = flight.load(3, MISS, () -> load).subscribe();
         follower.dispose();
         leader.dispose(); // even the caller that started it may go away
         assertThat(cancelled).isFalse();
@@ -91,8 +98,8 @@ class LocalSingleFlightTest {
     @Test
     void aFollowersWaitIsBounded() {
         LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofMillis(200), metrics);
-        flight.load(4, Mono::never).subscribe();
-        StepVerifier.create(flight.load(4, Mono::never))
+        flight.load(4, MISS, Mono::never).subscribe();
+        StepVerifier.create(flight.load(4, MISS, Mono::never))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnavailableException.class)
                         .hasMessageContaining("timed out after 200 ms"))
                 .verify(Duration.ofSeconds(2));
@@ -103,13 +110,13 @@ class LocalSingleFlightTest {
     void aFinishedLoadNeverRemovesANewerOneUnderTheSameKey() {
         LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics);
         Sinks.One<CacheEntry> first = Sinks.one();
-        flight.load(5, first::asMono).subscribe();
+        flight.load(5, MISS, first::asMono).subscribe();
         first.tryEmitValue(CacheEntry.found("{\"v\":1}", 1, 1));
         assertThat(flight.inFlight()).isZero();
 
         Sinks.One<CacheEntry> second = Sinks.one();
         AtomicInteger secondLoads = new AtomicInteger();
-        Mono<CacheEntry> next = flight.load(5, () -> {
+        Mono<CacheEntry> next = flight.load(5, MISS, () -> {
             secondLoads.incrementAndGet();
             return second.asMono();
         }).cache();

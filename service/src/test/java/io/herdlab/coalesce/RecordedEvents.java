@@ -35,7 +35,7 @@ public final class RecordedEvents implements CoalesceEvents {
     }
 
     @Override
-    public void lease(String scope, String outcome) {
+    public void lease(String scope, String outcome, long id) {
         add(scope, "lease-" + outcome);
     }
 

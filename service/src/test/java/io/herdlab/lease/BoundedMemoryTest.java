@@ -60,7 +60,7 @@ class BoundedMemoryTest {
                     List<RedisFuture<Long>> sent = new ArrayList<>(10_000);
                     for (int i = 0; i < 10_000; i++) {
                         long id = 1_000_000L + batch * 10_000L + i;
-                        sent.add(redis.publish(channel, Notices.encode(Notices.Kind.FAILED, id, 0)));
+                        sent.add(redis.publish(channel, Notices.encode(Notices.Kind.FAILED, id, 0, "", "")));
                     }
                     assertThat(LettuceFutures.awaitAll(30, TimeUnit.SECONDS, sent.toArray(RedisFuture[]::new)))
                             .isTrue();

@@ -1,0 +1,72 @@
+package io.herdlab.cache;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import org.springframework.core.io.ClassPathResource;
+import reactor.core.publisher.Mono;
+
+/**
+ * A Lua script sent by its SHA1 ({@code EVALSHA}: a few bytes on the wire, not the script's
+ * text); when Redis does not know it (first call, or a Redis restarted since), the one call
+ * falls back to {@code EVAL}, which also teaches Redis the script for the next ones.
+ */
+public final class RedisScript {
+
+    private final String body;
+    private final String sha;
+
+    public RedisScript(String body) {
+        this.body = body;
+        try {
+            this.sha = HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("this JVM has no SHA-1, which Redis names scripts by", ex);
+        }
+    }
+
+    /** The script at {@code path} on the class path, after {@code preludes} (shared functions), if any. */
+    public static RedisScript load(String path, String... preludes) {
+        StringBuilder text = new StringBuilder();
+        for (String prelude : preludes) {
+            text.append(read(prelude)).append('\n');
+        }
+        return new RedisScript(text.append(read(path)).toString());
+    }
+
+    /** One call whose reply is one value (an integer, a string). */
+    public <T> Mono<T> run(RedisReactiveCommands<String, String> redis, ScriptOutputType type, String[] keys,
+            String... args) {
+        return redis.<T>evalsha(sha, type, keys, args).next()
+                .onErrorResume(RedisNoScriptException.class, missing -> redis.<T>eval(body, type, keys, args).next());
+    }
+
+    /**
+     * One call whose reply is a flat array, as a list (Lettuce streams an array's elements one by
+     * one; a nil element would be lost, so scripts answer '' instead of nil).
+     */
+    public Mono<List<Object>> runList(RedisReactiveCommands<String, String> redis, String[] keys, String... args) {
+        return redis.<Object>evalsha(sha, ScriptOutputType.MULTI, keys, args).collectList()
+                .onErrorResume(RedisNoScriptException.class,
+                        missing -> redis.<Object>eval(body, ScriptOutputType.MULTI, keys, args).collectList());
+    }
+
+    private static String read(String path) {
+        try {
+            return new ClassPathResource(path).getContentAsString(StandardCharsets.UTF_8);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}

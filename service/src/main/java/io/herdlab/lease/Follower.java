@@ -1,0 +1,46 @@
+package io.herdlab.lease;
+
+import java.time.Duration;
+
+import io.herdlab.coalesce.CoalesceEvents;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * A caller whose look-up found the lease taken: it waits for the holder's notice, which carries
+ * the answer. The backstop (the holder died, or its notice was lost) fires when the holder's
+ * lease would run out unrenewed, plus a margin: a holder that lives fills before then or renews.
+ */
+final class Follower {
+
+    /** How long past the holder's lease time a follower waits before it asks Redis again. */
+    static final Duration BACKSTOP_MARGIN = Duration.ofMillis(250);
+
+    private final String scope;
+    private final Notices notices;
+    private final Scheduler timers;
+    private final CoalesceEvents events;
+
+    Follower(String scope, Notices notices, Scheduler timers, CoalesceEvents events) {
+        this.scope = scope;
+        this.notices = notices;
+        this.timers = timers;
+        this.events = events;
+    }
+
+    /** The holder's notice (possibly one that came before the wait began); empty when the backstop fired. */
+    Mono<Notices.Notice> await(long id, LeaseClaim.Busy busy) {
+        return Mono.defer(() -> {
+            Notices.Registration registration = notices.register(id);
+            Notices.Notice seen = notices.recent(id, busy.holder(), busy.askedAt());
+            if (seen != null) {
+                registration.close();
+                return Mono.just(seen);
+            }
+            Duration backstop = Duration.ofMillis(Math.max(0, busy.remainingMs())).plus(BACKSTOP_MARGIN);
+            return Mono.firstWithSignal(registration.next(), Mono.delay(backstop, timers)
+                            .then(Mono.<Notices.Notice>fromRunnable(() -> events.lease(scope, "backstop", id))))
+                    .doFinally(signal -> registration.close());
+        });
+    }
+}

@@ -1,0 +1,89 @@
+package io.herdlab.lease;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+import io.herdlab.cache.CacheEntry;
+import io.herdlab.cache.RedisScript;
+import io.herdlab.cache.UserCache;
+import io.herdlab.cache.UserCache.Lookup;
+import io.herdlab.cache.UserCache.Prepared;
+import io.herdlab.metrics.HerdMetrics.CacheResult;
+import reactor.core.publisher.Mono;
+
+/**
+ * herdlab's own lease: a string key holding its holder's random token, taken by the read itself
+ * ({@code lookup.lua}: the value, or the lease, or the holder's token and time left, in one round
+ * trip). The token fences renewals and the fill, and only its holder can release it.
+ */
+final class LuaLeaseStore implements LeaseStore {
+
+    private static final RedisScript LOOKUP = RedisScript.load("lease/lookup.lua");
+
+    private final LeaseScripts scripts;
+    private final UserCache cache;
+    private final Clock clock;
+    /** Monotonic milliseconds (the scheduler's): when a look-up was sent. */
+    private final LongSupplier now;
+
+    LuaLeaseStore(LeaseScripts scripts, UserCache cache, Clock clock, LongSupplier now) {
+        this.scripts = scripts;
+        this.cache = cache;
+        this.clock = clock;
+        this.now = now;
+    }
+
+    @Override
+    public Mono<Lookup> lookup(long id) {
+        return Mono.defer(() -> {
+            long askedAt = now.getAsLong();
+            return call(id, "read").map(reply -> switch ((String) reply.get(0)) {
+                case "H" -> cache.classify(CacheEntry.decode((String) reply.get(1)));
+                case "A" -> new Lookup(CacheResult.NEGATIVE, CacheEntry.notFound(0));
+                case "S" -> new Lookup(CacheResult.STALE, CacheEntry.decode((String) reply.get(1)),
+                        claim(id, reply, askedAt));
+                default -> new Lookup(CacheResult.MISS, null, claim(id, reply, askedAt));
+            });
+        });
+    }
+
+    @Override
+    public Mono<LeaseClaim> acquire(long id) {
+        return Mono.defer(() -> {
+            long askedAt = now.getAsLong();
+            return call(id, "lease").map(reply -> claim(id, reply, askedAt));
+        });
+    }
+
+    /** One {@code lookup.lua}: {kind, entry, claim, token, ttl}. */
+    private Mono<List<Object>> call(long id, String mode) {
+        String token = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+        return LOOKUP.runList(scripts.redis,
+                new String[] {scripts.valueKey(id), scripts.leaseKey(id), scripts.outcomeKey(id)},
+                token, Long.toString(scripts.leaseTime.toMillis()), Long.toString(clock.millis()), mode);
+    }
+
+    private static LeaseClaim claim(long id, List<Object> reply, long askedAt) {
+        String token = (String) reply.get(3);
+        return "L".equals(reply.get(2))
+                ? new LeaseClaim.Won(new Lease(id, token, ""))
+                : new LeaseClaim.Busy(token, (Long) reply.get(4), askedAt);
+    }
+
+    @Override
+    public Mono<LeaseScripts.Fill> fill(Lease lease, Prepared prepared, boolean absent) {
+        return scripts.fill(lease, prepared, absent);
+    }
+
+    @Override
+    public Mono<Boolean> renew(Lease lease) {
+        return scripts.renew(lease);
+    }
+
+    @Override
+    public Mono<Void> release(Lease lease, Notices.Kind why) {
+        return scripts.release(lease, why);
+    }
+}

@@ -1,0 +1,107 @@
+package io.herdlab.lease;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import io.herdlab.cache.CacheEntry;
+import io.herdlab.cache.UserCache;
+import io.herdlab.cache.UserCache.Lookup;
+import io.herdlab.cache.UserCache.Prepared;
+import io.herdlab.metrics.HerdMetrics.CacheResult;
+import io.herdlab.metrics.RedisCommandCounter;
+import org.redisson.api.RedissonReactiveClient;
+import reactor.core.publisher.Mono;
+
+/**
+ * The lease as a Redisson lock, with a lease time and no watchdog (the leader renews it, fenced,
+ * while the load runs). As close to one round trip as Redisson's API allows: the read is the
+ * cache's GET; a miss asks for the lock ({@code tryLock} with no wait: one script), and a won
+ * lock re-reads the value and the last outcome ({@code MGET}, one slot) in case a holder filled
+ * it between the two. {@code tryLock} says only "no" to a loser, not whose lock it is or for how
+ * long, so a follower's backstop is a full lease time.
+ *
+ * <p>Redisson ties a lock to a thread id; Reactor hops threads, so every lease gets a random id
+ * of its own. The lock's hash field ({@code <client id>:<that id>}) is the fencing token of the
+ * renewals, the fill and the release, which are herdlab's scripts.
+ */
+final class RedissonLeaseStore implements LeaseStore {
+
+    private final RedissonReactiveClient redisson;
+    private final LeaseScripts scripts;
+    private final UserCache cache;
+    private final RedisCommandCounter commands;
+    private final LongSupplier now;
+
+    RedissonLeaseStore(RedissonReactiveClient redisson, LeaseScripts scripts, UserCache cache,
+            RedisCommandCounter commands, LongSupplier now) {
+        this.redisson = redisson;
+        this.scripts = scripts;
+        this.cache = cache;
+        this.commands = commands;
+        this.now = now;
+    }
+
+    @Override
+    public Mono<Lookup> lookup(long id) {
+        return cache.get(id).flatMap(lookup -> switch (lookup.result()) {
+            case MISS, STALE -> lock(id).flatMap(claim -> claim instanceof LeaseClaim.Won won
+                    ? recheck(won.lease(), lookup)
+                    : Mono.just(new Lookup(lookup.result(), lookup.entry(), claim)));
+            default -> Mono.just(lookup);
+        });
+    }
+
+    @Override
+    public Mono<LeaseClaim> acquire(long id) {
+        return lock(id);
+    }
+
+    private Mono<LeaseClaim> lock(long id) {
+        return Mono.defer(() -> {
+            long askedAt = now.getAsLong();
+            long owner = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+            commands.sent("redisson", "tryLock");
+            return redisson.getLock(scripts.leaseKey(id))
+                    .tryLock(0, scripts.leaseTime.toMillis(), TimeUnit.MILLISECONDS, owner)
+                    .map(locked -> locked
+                            ? new LeaseClaim.Won(new Lease(id, Long.toString(owner), redisson.getId() + ":" + owner))
+                            : new LeaseClaim.Busy("", scripts.leaseTime.toMillis(), askedAt));
+        });
+    }
+
+    /**
+     * The lock is ours: is the key still missing? A holder may have filled it (or found no such
+     * user) between our GET and our lock; then the lock goes back and that is the answer.
+     */
+    private Mono<Lookup> recheck(Lease lease, Lookup before) {
+        long id = lease.id();
+        return scripts.redis.mget(scripts.valueKey(id), scripts.outcomeKey(id)).collectList().flatMap(values -> {
+            String value = values.get(0).getValueOrElse(null);
+            Lookup now = value == null ? Lookup.miss() : cache.classify(CacheEntry.decode(value));
+            if (now.result() == CacheResult.HIT || now.result() == CacheResult.NEGATIVE) {
+                return release(lease, Notices.Kind.RELEASED).thenReturn(now);
+            }
+            if (value == null && "A".equals(values.get(1).getValueOrElse(null))) {
+                return release(lease, Notices.Kind.RELEASED)
+                        .thenReturn(new Lookup(CacheResult.NEGATIVE, CacheEntry.notFound(0)));
+            }
+            return Mono.just(new Lookup(before.result(), before.entry(), new LeaseClaim.Won(lease)));
+        });
+    }
+
+    @Override
+    public Mono<LeaseScripts.Fill> fill(Lease lease, Prepared prepared, boolean absent) {
+        return scripts.fill(lease, prepared, absent);
+    }
+
+    @Override
+    public Mono<Boolean> renew(Lease lease) {
+        return scripts.renew(lease);
+    }
+
+    @Override
+    public Mono<Void> release(Lease lease, Notices.Kind why) {
+        return scripts.release(lease, why);
+    }
+}

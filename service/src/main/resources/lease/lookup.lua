@@ -1,0 +1,39 @@
+-- Lookup-or-lease (memcached's "mg <key> N R", Facebook's lease-get): one round trip answers
+-- a read with the value, or with who loads it: this caller (the lease is its own now) or the
+-- current holder, with the time its lease has left.
+-- KEYS[1] value key, KEYS[2] lease key, KEYS[3] outcome key
+-- ARGV[1] a new token, ARGV[2] lease time (ms), ARGV[3] the caller's clock (ms),
+-- ARGV[4] 'read' (value first) or 'lease' (the lease only: a refresh of a value still fresh)
+-- Returns {kind, entry, claim, token, ttl}: kind H (a fresh value or a cached "no such user"),
+-- S (a value past its soft expiry, with a claim for its reload), M (a miss, with a claim),
+-- A (no such user: the last holder found none, under a moment ago); claim L (the lease is the
+-- caller's: token is ARGV[1]) or B (busy: token is the holder's, ttl its lease's time left);
+-- '' stands for nothing.
+local function claim(kind, entry)
+  if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+    return {kind, entry, 'L', ARGV[1], tonumber(ARGV[2])}
+  end
+  return {kind, entry, 'B', redis.call('GET', KEYS[2]) or '', redis.call('PTTL', KEYS[2])}
+end
+
+if ARGV[4] == 'lease' then
+  return claim('M', '')
+end
+local value = redis.call('GET', KEYS[1])
+if value then
+  local kind = string.sub(value, 1, 1)
+  if kind == 'N' then
+    return {'H', value, '', '', 0}
+  end
+  if kind == 'V' then
+    if tonumber(string.match(value, '^V|(%d+)|')) > tonumber(ARGV[3]) then
+      return {'H', value, '', '', 0}
+    end
+    return claim('S', value)
+  end
+  -- T: a write's tombstone, a miss
+end
+if redis.call('GET', KEYS[3]) == 'A' then
+  return {'A', '', '', '', 0}
+end
+return claim('M', '')
