@@ -5,13 +5,16 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
@@ -61,9 +64,9 @@ final class Charts {
         // points as well as lines where x is a count (replicas), not time
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, !xLabel.equals(SECONDS));
         for (int i = 0; i < series.size(); i++) {
-            renderer.setSeriesStroke(i, new BasicStroke(series.get(i).name().contains("pending") ? 1.2f : 2f,
-                    BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
-                    series.get(i).name().contains("pending") ? new float[] {6f, 4f} : null, 0f));
+            boolean dashed = dashed(series.get(i).name());
+            renderer.setSeriesStroke(i, new BasicStroke(dashed ? 1.2f : 2f, BasicStroke.CAP_ROUND,
+                    BasicStroke.JOIN_ROUND, 10f, dashed ? new float[] {6f, 4f} : null, 0f));
         }
         plot.setRenderer(renderer);
         if (!xLabel.equals(SECONDS)) {
@@ -72,11 +75,8 @@ final class Charts {
             counts.setAutoRangeIncludesZero(true);
         }
         if (logScale) {
-            LogAxis axis = new LogAxis(yLabel);
-            axis.setSmallestValue(1);
-            axis.setBase(10);
-            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-            plot.setRangeAxis(axis);
+            plot.setRangeAxis(rangeAxis(yLabel, positives(series.stream().flatMap(x -> Arrays.stream(x.value()).boxed())),
+                    1));
         }
         markers.forEach((label, x) -> {
             ValueMarker marker = new ValueMarker(x, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
@@ -107,12 +107,42 @@ final class Charts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         if (logScale) {
-            LogAxis axis = new LogAxis(yLabel);
-            axis.setSmallestValue(0.5);
-            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-            plot.setRangeAxis(axis);
+            plot.setRangeAxis(rangeAxis(yLabel, positives(data.values().stream().flatMap(v -> v.values().stream())
+                    .map(Number::doubleValue)), 0.5));
         }
         ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
+    }
+
+    /** The positive values among {@code values}, sorted (what a log axis can draw). */
+    private static double[] positives(Stream<Double> values) {
+        return values.mapToDouble(Double::doubleValue).filter(v -> v > 0 && Double.isFinite(v)).sorted().toArray();
+    }
+
+    /**
+     * Whether a log axis helps values from {@code min} to {@code max}: only across a decade or more.
+     * Over a narrower range a log axis shows one tick or none, so the chart could not be read.
+     */
+    static boolean logAxisFits(double min, double max) {
+        return min > 0 && max / min >= 10;
+    }
+
+    /**
+     * A log axis (base 10, integer ticks) for the sorted positive {@code values} when they span a
+     * decade or more, otherwise a linear one whose label no longer says "(log scale)".
+     */
+    static ValueAxis rangeAxis(String yLabel, double[] values, double smallest) {
+        if (values.length == 0 || !logAxisFits(values[0], values[values.length - 1])) {
+            return new NumberAxis(yLabel.replace(" (log scale)", ""));
+        }
+        LogAxis axis = new LogAxis(yLabel);
+        axis.setSmallestValue(smallest);
+        axis.setBase(10);
+        axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        return axis;
+    }
+
+    private static boolean dashed(String seriesName) {
+        return seriesName.contains("pending") || seriesName.endsWith("Redis-side");
     }
 
     private static void style(JFreeChart chart) {
