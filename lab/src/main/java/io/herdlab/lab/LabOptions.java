@@ -48,11 +48,12 @@ record LabOptions(
     static final String USAGE = """
             usage: java -jar lab/target/herdlab-lab.jar [--name=value ...]   (from the repository root)
               --profile=default|quick     default: 10,000 keys expire at t=60 s, 5,000-request spike at t=61 s,
-                                          3 replicas, all presets x uniform,zipf and the scaling set; quick: keys
-                                          expire at t=15 s, 1,000-request spike, 2 replicas, baseline,jitter,full
-                                          x uniform (a few minutes)
-              --experiments=a,b           presets: baseline jitter local redisson lua full, and scaling: local,
-                                          redisson, lua with jitter off on zipf ids at each --scaling-replicas
+                                          3 replicas, every preset but tiered x uniform,zipf and the scaling set;
+                                          quick: keys expire at t=15 s, 1,000-request spike, 2 replicas,
+                                          baseline,jitter,full x uniform (a few minutes)
+              --experiments=a,b           presets: baseline jitter local redisson lua tiered full, and scaling:
+                                          local, lua, tiered, redisson with jitter off on zipf ids at each
+                                          --scaling-replicas
               --scaling-replicas=1,2,3,5  replica counts of the scaling set
               --spike=5000                requests the spike puts on the wire at once (default: the profile's)
               --dist=uniform,zipf         key distributions (default: the profile's)

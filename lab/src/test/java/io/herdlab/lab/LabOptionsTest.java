@@ -13,11 +13,11 @@ class LabOptionsTest {
         LabOptions o = LabOptions.parse();
         assertThat(o.replicas()).isEqualTo(3);
         assertThat(o.spikeRequests()).isEqualTo(5000);
-        assertThat(o.experiments()).hasSize(12 + 12).first()
+        assertThat(o.experiments()).hasSize(12 + 16).first()
                 .isEqualTo(new Experiment(Preset.BASELINE, "uniform", 3, false));
         assertThat(o.experiments().stream().filter(Experiment::scaling).map(Experiment::id))
                 .startsWith("scaling-local-1r", "scaling-local-2r", "scaling-local-3r", "scaling-local-5r")
-                .contains("scaling-redisson-5r", "scaling-lua-1r");
+                .contains("scaling-redisson-5r", "scaling-lua-1r", "scaling-tiered-3r");
         assertThat(o.postgresJdbc()).isNull();
         assertThat(o.redisUrl()).isNull();
     }
@@ -33,8 +33,9 @@ class LabOptionsTest {
 
     @Test
     void selectsExperimentsDistributionsAndReplicas() {
-        LabOptions o = LabOptions.parse("--experiments=baseline,LUA", "--dist=zipf", "--replicas=4");
-        assertThat(o.experiments()).extracting(Experiment::id).containsExactly("baseline-zipf", "lua-zipf");
+        LabOptions o = LabOptions.parse("--experiments=baseline,LUA,tiered", "--dist=zipf", "--replicas=4");
+        assertThat(o.experiments()).extracting(Experiment::id).containsExactly("baseline-zipf", "lua-zipf",
+                "tiered-zipf");
         assertThat(o.experiments()).allMatch(e -> e.replicas() == 4);
     }
 
@@ -42,7 +43,8 @@ class LabOptionsTest {
     void theScalingSetRunsTheCoalescersWithoutJitterOnZipfIdsAtEachReplicaCount() {
         LabOptions o = LabOptions.parse("--experiments=scaling", "--scaling-replicas=1,2");
         assertThat(o.experiments()).extracting(Experiment::id).containsExactly("scaling-local-1r", "scaling-local-2r",
-                "scaling-redisson-1r", "scaling-redisson-2r", "scaling-lua-1r", "scaling-lua-2r");
+                "scaling-lua-1r", "scaling-lua-2r", "scaling-tiered-1r", "scaling-tiered-2r", "scaling-redisson-1r",
+                "scaling-redisson-2r");
         assertThat(o.experiments()).allSatisfy(e -> {
             assertThat(e.distribution()).isEqualTo("zipf");
             assertThat(e.replicaArgs()).containsExactly("--herd.mitigation.jitter-max=0s");
