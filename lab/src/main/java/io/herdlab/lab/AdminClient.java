@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import io.herdlab.contract.HerdJson;
 import io.herdlab.contract.HerdSnapshot;
 import io.herdlab.contract.KeyQueries;
+import io.herdlab.contract.LeaseEvents;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,6 +50,23 @@ final class AdminClient {
     KeyQueries keys() throws IOException, InterruptedException {
         return JSON.treeToValue(send(HttpRequest.newBuilder(base.resolve("herd/keys")).timeout(Duration.ofSeconds(30))
                 .GET()), KeyQueries.class);
+    }
+
+    /**
+     * GET /actuator/herd/lease-events: per user id, the lease events since the last reset that may
+     * explain a duplicate load; null when the replica does not serve them (404: a service from before).
+     */
+    LeaseEvents leaseEvents() throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("herd/lease-events")).timeout(Duration.ofSeconds(30))
+                .GET().build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return null;
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readValue(response.body(), LeaseEvents.class);
     }
 
     /** GET /actuator/prometheus: the replica's meters in the Prometheus text format. */

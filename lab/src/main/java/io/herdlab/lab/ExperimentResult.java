@@ -5,17 +5,18 @@ package io.herdlab.lab;
  * {@link RunData} (kept with it for the charts and the raw files); or why it did not run.
  */
 record ExperimentResult(Experiment experiment, String failure, RunData data, Traffic traffic, BurstCheck burst,
-        Latencies latency, ServerLoad server, KeyLoad keys, Deferral deferral, LeaseCost lease, Timeseries series) {
+        Latencies latency, ServerLoad server, KeyLoad keys, Deferral deferral, LeaseCost lease, Duplicates duplicates,
+        Timeseries series) {
 
     static ExperimentResult of(RunData d) {
         BurstCheck burst = BurstCheck.of(d.spike(), d.timeline().spikeAtMs());
         ServerLoad server = ServerLoad.of(d);
         return new ExperimentResult(d.experiment(), null, d, Traffic.of(d), burst, Latencies.of(d, burst), server,
-                KeyLoad.of(d), Deferral.of(d), LeaseCost.of(d, server), Timeseries.of(d));
+                KeyLoad.of(d), Deferral.of(d), LeaseCost.of(d, server), Duplicates.of(d), Timeseries.of(d));
     }
 
     static ExperimentResult failed(Experiment experiment, String why) {
-        return new ExperimentResult(experiment, why, null, null, null, null, null, null, null, null, null);
+        return new ExperimentResult(experiment, why, null, null, null, null, null, null, null, null, null, null);
     }
 
     boolean ok() {

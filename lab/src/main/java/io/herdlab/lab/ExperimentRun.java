@@ -15,13 +15,15 @@ import java.util.concurrent.TimeoutException;
 
 import io.herdlab.contract.HerdSnapshot;
 import io.herdlab.contract.KeyQueries;
+import io.herdlab.contract.LeaseEvents;
 
 /**
  * One experiment from a clean state: fresh replicas with the preset, an empty key prefix, the
  * seeded users warmed to expire together one second before the warm phase ends, Artillery
  * through its phases, the spike stage's burst when the warm phase ends, a poll every second,
- * and at the end the per-key counts, Redis's command counts, the follower wait histograms and
- * the keys still cached. Everything recorded is written to the experiment's folder.
+ * and at the end the per-key counts and lease events, Redis's command counts, the replicas'
+ * commands sent and lease outcomes, the follower wait histograms and the keys still cached.
+ * Everything recorded is written to the experiment's folder.
  */
 final class ExperimentRun {
 
@@ -136,14 +138,19 @@ final class ExperimentRun {
                 }
                 awaitSpike();
                 long end = System.currentTimeMillis();
-                progress.phase("collect", "final poll, per-key counts, Redis and Prometheus counters");
+                progress.phase("collect", "final poll, per-key counts, lease events, Redis and Prometheus counters");
                 // latencyBySecond holds completed seconds only: wait for the last one to complete.
                 Thread.sleep(1500);
                 sampler.finalTick();
                 KeyQueries keys = new KeyQueries(Map.of());
+                LeaseEvents events = new LeaseEvents(Map.of());
+                boolean eventsServed = true;
                 List<String> prometheusAfter = new ArrayList<>();
                 for (ReplicaProcess r : replicas) {
                     keys = keys.plus(r.admin().keys());
+                    LeaseEvents replicaEvents = r.admin().leaseEvents();
+                    eventsServed &= replicaEvents != null;
+                    events = replicaEvents == null ? events : events.plus(replicaEvents);
                     prometheusAfter.add(r.admin().prometheus());
                 }
                 Map<String, Long> redisCalls;
@@ -156,12 +163,15 @@ final class ExperimentRun {
                         timeline.spikeAtMs(), end);
                 RunData.Settings s = new RunData.Settings(options.users(), settings.mitigation().ttlMs(), jitterMaxMs,
                         settings.mitigation().queryDelayMs(), settings.pool().maxSize(), options.spikeRequests(),
-                        options.redisUrl() == null);
+                        options.redisUrl() == null, settings.mitigation().coalescer());
                 // Artillery's report, client.csv and spike.csv are files of their own: RecordedRun.read adds them
                 return new RunData(experiment, s, t, replicas.stream().map(ReplicaProcess::id).toList(),
                         sampler.samples(), sampler.latencyBySecond(), sampler.bucketBoundsMs(), sampler.latencyMaxMs(),
                         keys.byId(), Map.of(), List.of(), List.of(), redisCalls,
-                        WakeUp.between(prometheusBefore, prometheusAfter), cached, exit);
+                        Prometheus.growth(prometheusBefore, prometheusAfter, Prometheus.REDIS_COMMANDS, "command", true),
+                        Prometheus.growth(prometheusBefore, prometheusAfter, Prometheus.LEASE, "outcome", false),
+                        eventsServed ? events.byId() : null, WakeUp.between(prometheusBefore, prometheusAfter), cached,
+                        exit);
             }
         }
 

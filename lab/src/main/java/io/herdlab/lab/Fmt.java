@@ -22,6 +22,24 @@ final class Fmt {
         return String.format(Locale.ROOT, ms >= 100 ? "%.0f ms" : "%.1f ms", ms);
     }
 
+    /** What the report writes for a figure the run did not record (older replicas): never a silent 0. */
+    static final String NA = "n/a";
+
+    /** Two decimals; "–" for NaN (nothing to divide by). */
+    static String ratio(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** Redis commands the replicas sent per miss, or n/a where they did not count them. */
+    static String sentPerMiss(LeaseCost c) {
+        return c.sentKnown() ? ratio(c.sentPerMiss()) : NA;
+    }
+
+    /** A count, or n/a where it is unknown (negative). */
+    static String count(long n) {
+        return n < 0 ? NA : Long.toString(n);
+    }
+
     static String triple(double[] p) {
         return ms(p[0]) + " / " + ms(p[1]) + " / " + ms(p[2]);
     }

@@ -1,6 +1,8 @@
 package io.herdlab.lab;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** One experiment in words: the progress line after it, and its paragraph in the report. */
 final class Prose {
@@ -14,6 +16,39 @@ final class Prose {
                 r.traffic().requests(), r.traffic().errors(), r.server().dbQueries(), r.server().dbPeakPerSecond(),
                 r.keys().maxPerKey(), r.server().poolPendingPeak(), Fmt.ms(r.latency().serverWarm()[2]),
                 Fmt.ms(r.latency().spikeP99()));
+    }
+
+    /**
+     * The Redis commands a miss cost: those the replicas sent (less one read per look-up answered
+     * from the cache), with the per-command breakdown, and Redis's own count, which includes the
+     * commands run inside scripts.
+     */
+    static String redisCost(LeaseCost c) {
+        StringBuilder d = new StringBuilder();
+        if (c.sentKnown()) {
+            d.append(String.format(Locale.ROOT, "The replicas sent %d Redis commands: %s per miss (every command sent, "
+                    + "less one read per look-up answered from the cache, over the %d misses)", c.sent(),
+                    Fmt.ratio(c.sentPerMiss()), c.misses()));
+            if (c.misses() > 0 && !c.sentPerCommandPerMiss().isEmpty()) {
+                d.append("; per miss ").append(perCommand(c.sentPerCommandPerMiss()))
+                        .append(String.format(Locale.ROOT, ", less %.2f for the hits", c.hitsPerMiss()));
+            }
+            d.append(". ");
+        }
+        else {
+            d.append("Redis commands the replicas sent: n/a (these replicas do not count them: no `")
+                    .append(Prometheus.REDIS_COMMANDS).append("`). ");
+        }
+        d.append(String.format(Locale.ROOT, "Redis itself served %d commands, %s (INFO commandstats, Redis-side: the "
+                + "commands run inside scripts included%s). ", c.redisServed(), c.misses() == 0 ? "with no miss to divide by"
+                : Fmt.ratio(c.redisServedPerMiss()) + " per miss: " + perCommand(c.redisServedPerCommandPerMiss()),
+                c.redisIsOwn() ? "" : "; a shared Redis: other clients' commands count too"));
+        return d.toString();
+    }
+
+    private static String perCommand(Map<String, Double> perMiss) {
+        return perMiss.entrySet().stream().map(e -> e.getKey() + " " + Fmt.ratio(e.getValue()))
+                .collect(Collectors.joining(", "));
     }
 
     static String details(ExperimentResult r) {
@@ -44,10 +79,8 @@ final class Prose {
                     + "%d timed out. ", r.server().followers(), Fmt.ms(r.lease().wakeUpP50Ms()),
                     Fmt.ms(r.lease().wakeUpP99Ms()), r.server().coalesceTimeouts()));
         }
-        double perMiss = r.lease().callsPerMiss();
-        d.append(String.format(Locale.ROOT, "Redis served %d commands, %s%s. ", r.lease().redisCalls(),
-                Double.isFinite(perMiss) ? String.format(Locale.ROOT, "%.2f per miss", perMiss) : "with no miss to divide by",
-                r.lease().redisIsOwn() ? "" : " (a shared Redis: other clients' commands count too)"));
+        d.append(redisCost(r.lease()));
+        d.append("Duplicates: ").append(r.duplicates().brief()).append('.').append(r.duplicates().caveat()).append(' ');
         d.append(String.format(Locale.ROOT, "Server latency P50/P95/P99 warm %s, during the spike's %d s %s; the spike's "
                 + "own requests, client-side: %s, max %s.", Fmt.triple(r.latency().serverWarm()),
                 r.latency().spikeSeconds(), Fmt.triple(r.latency().serverSpike()), Fmt.triple(r.latency().clientSpike()),

@@ -9,22 +9,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.herdlab.contract.LeaseEvents;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 
 /**
  * One experiment's recorded data as files in its folder, and back: {@code run.json} (settings,
- * timeline, Redis command counts, follower wait histogram, keys cached at the end),
- * {@code samples.json} (every poll and the per-second latency histograms), {@code keys.json}
- * (DB queries per id), {@code artillery.json} and {@code client.csv} (Artillery's report and
- * one line per response), {@code spike.csv} (one line per spike request).
+ * timeline, Redis command counts served and sent, lease outcomes, follower wait histogram, keys
+ * cached at the end), {@code samples.json} (every poll and the per-second latency histograms),
+ * {@code keys.json} (DB queries per id), {@code lease-events.json} (lease events per id, where the
+ * replicas served them), {@code artillery.json} and {@code client.csv} (Artillery's report and one
+ * line per response), {@code spike.csv} (one line per spike request). A part an older run did not
+ * record reads as null, never as zero.
  */
 final class RecordedRun {
 
     /** What {@code run.json} holds: the parts of {@link RunData} that have no file of their own. */
     record RunFile(Experiment experiment, RunData.Settings settings, RunData.Timeline timeline, List<String> replicaIds,
-            Map<String, Long> redisCalls, RunData.Histogram wakeUp, List<Long> cachedAtEnd, int artilleryExit) {
+            Map<String, Long> redisCalls, Map<String, Long> redisSent, Map<String, Long> leaseOutcomes,
+            RunData.Histogram wakeUp, List<Long> cachedAtEnd, int artilleryExit) {
     }
+
+    static final String LEASE_EVENTS = "lease-events.json";
 
     /** What {@code samples.json} holds. */
     record SamplesFile(List<Sample> samples, long[] latencyBucketsMs, long latencyMaxMs,
@@ -34,14 +40,18 @@ final class RecordedRun {
     private RecordedRun() {
     }
 
-    /** Writes run.json, samples.json and keys.json; the processes wrote the others themselves. */
+    /** Writes run.json, samples.json, keys.json and lease-events.json; the processes wrote the others themselves. */
     static void write(Path dir, RunData d) throws IOException {
         Files.createDirectories(dir);
         AdminClient.JSON.writeValue(dir.resolve("run.json").toFile(), new RunFile(d.experiment(), d.settings(),
-                d.timeline(), d.replicaIds(), d.redisCalls(), d.wakeUp(), d.cachedAtEnd(), d.artilleryExit()));
+                d.timeline(), d.replicaIds(), d.redisCalls(), d.redisSent(), d.leaseOutcomes(), d.wakeUp(),
+                d.cachedAtEnd(), d.artilleryExit()));
         AdminClient.JSON.writeValue(dir.resolve("samples.json").toFile(),
                 new SamplesFile(d.samples(), d.bucketBoundsMs(), d.latencyMaxMs(), d.latencyBySecond()));
         AdminClient.JSON.writeValue(dir.resolve("keys.json").toFile(), d.queriesPerKey());
+        if (d.leaseEvents() != null) {
+            AdminClient.JSON.writeValue(dir.resolve(LEASE_EVENTS).toFile(), d.leaseEvents());
+        }
     }
 
     static RunData read(Path dir) throws IOException {
@@ -49,10 +59,14 @@ final class RecordedRun {
         SamplesFile samples = AdminClient.JSON.readValue(dir.resolve("samples.json").toFile(), SamplesFile.class);
         Map<Long, Integer> keys = new TreeMap<>(AdminClient.JSON.readValue(dir.resolve("keys.json").toFile(),
                 new TypeReference<Map<Long, Integer>>() { }));
+        Path events = dir.resolve(LEASE_EVENTS);
+        LeaseEvents leaseEvents = Files.isRegularFile(events)
+                ? AdminClient.JSON.readValue(events.toFile(), LeaseEvents.class) : null;
         return new RunData(run.experiment(), run.settings(), run.timeline(), run.replicaIds(), samples.samples(),
                 new TreeMap<>(samples.latencyBySecond()), samples.latencyBucketsMs(), samples.latencyMaxMs(), keys,
                 artilleryCounters(dir.resolve("artillery.json")), responses(dir.resolve("client.csv")),
-                spike(dir.resolve("spike.csv")), run.redisCalls(), run.wakeUp(), run.cachedAtEnd(), run.artilleryExit());
+                spike(dir.resolve("spike.csv")), run.redisCalls(), run.redisSent(), run.leaseOutcomes(),
+                leaseEvents == null ? null : leaseEvents.byId(), run.wakeUp(), run.cachedAtEnd(), run.artilleryExit());
     }
 
     private static Map<String, Long> artilleryCounters(Path file) throws IOException {

@@ -18,6 +18,22 @@ import java.util.Map;
  */
 final class Report {
 
+    static final String SCALING_LEGEND = "Hot keys: Zipf ids 1–10. Redis commands sent per miss: every command the "
+            + "replicas sent to Redis between the reset after the aligned warm and the end (`" + Prometheus.REDIS_COMMANDS
+            + "`, counted where sent, so a script is one command), less one read per look-up answered from the cache, "
+            + "over the cache misses; n/a where the replicas did not count them. Redis-side commands per miss: every "
+            + "command Redis served in the same interval (INFO commandstats), the commands run inside scripts "
+            + "included, over the misses. Backstops fired: follower waits that ran out without a notice and asked "
+            + "Redis again (`" + Prometheus.LEASE + "{outcome=\"backstop\"}`). Wake-up: `" + WakeUp.METRIC
+            + "`, the followers' wait for the leader's value.";
+    static final String DUPLICATES_LEGEND = "A key loaded n times cluster-wide has n − 1 duplicates. Under a lease each "
+            + "is explained by one of the key's lease events (`/actuator/herd/lease-events`, every replica), each event "
+            + "explaining at most one, in the order of the columns: lost or fenced, refused, released, direct, then "
+            + "backstop or takeover; what no event explains is unexplained, and its keys are named. Without a lease "
+            + "(none, local) duplicates across replicas are the design.";
+    static final String OUTCOMES_LEGEND = "`" + Prometheus.LEASE + "` between the reset after the aligned warm and the "
+            + "end, summed over replicas and modes; n/a where the run did not record them.";
+
     private final Path dir;
     private final List<ExperimentResult> results;
 
@@ -53,10 +69,13 @@ final class Report {
         if (!scaling.isEmpty()) {
             md.append("## Single-flight or lease: the answer as a curve over replicas\n\n")
                     .append(ScalingAnswer.paragraph(scaling)).append("\n\n").append(Table.scaling(scaling)).append('\n')
-                    .append("Hot keys: Zipf ids 1–10. Redis commands per miss: every command Redis served between the "
-                            + "reset after the aligned warm and the end (INFO commandstats, commands inside scripts "
-                            + "included) over the cache misses. Wake-up: `" + WakeUp.METRIC + "`, the followers' wait "
-                            + "for the leader's value.\n\n");
+                    .append(SCALING_LEGEND).append("\n\n")
+                    .append("### Every duplicate load, explained\n\n")
+                    .append(Table.duplicates(Table.scalingRows(scaling, Scaling.Point::duplicates))).append('\n')
+                    .append(DUPLICATES_LEGEND).append("\n\n")
+                    .append("### Lease outcomes\n\n")
+                    .append(Table.outcomes(Table.scalingRows(scaling, Scaling.Point::lease))).append('\n')
+                    .append(OUTCOMES_LEGEND).append("\n\n");
             images(md, scalingCharts);
         }
         if (!comparison.isEmpty()) {
@@ -71,9 +90,20 @@ final class Report {
             }
             String id = r.experiment().id();
             md.append(Prose.details(r)).append("\n\n");
+            if (r.data().leased() && r.lease().outcomes() == null) {
+                md.append("Lease outcomes (").append(r.data().coalescer()).append("): n/a, this run did not record "
+                        + "them.\n\n");
+            }
+            else if (r.data().leased()) {
+                md.append("Lease outcomes (").append(r.data().coalescer()).append("):\n\n")
+                        .append(Table.outcomes(Map.of(r.experiment().toString(), r.lease()))).append('\n');
+            }
+            md.append("Duplicate loads, explained:\n\n")
+                    .append(Table.duplicates(Map.of(r.experiment().toString(), r.duplicates()))).append('\n');
             md.append("Recorded data in [").append(id).append("/](").append(id).append("/): run.json, samples.json, "
-                    + "keys.json, artillery.json, client.csv, spike.csv; tables samples.csv and latency.csv; replica "
-                    + "logs.\n\n");
+                    + "keys.json, ").append(r.data().leaseEvents() == null ? "" : RecordedRun.LEASE_EVENTS + ", ")
+                    .append("artillery.json, client.csv, spike.csv; tables samples.csv and latency.csv; replica "
+                            + "logs.\n\n");
             images(md, chartsByExperiment.getOrDefault(id, List.of()));
         }
         md.append("---\nGenerated ").append(ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME))
@@ -127,13 +157,13 @@ final class Report {
     /** One row of summary.json: the experiment's figures without its raw data. */
     record Summary(String experiment, String preset, String distribution, int replicas, boolean scaling, boolean ok,
             String failure, boolean spikeIsBurst, Traffic traffic, BurstCheck burst, Latencies latency,
-            ServerLoad server, KeyLoad keys, Deferral deferral, LeaseCost lease) {
+            ServerLoad server, KeyLoad keys, Deferral deferral, LeaseCost lease, Duplicates duplicates) {
 
         static Summary of(ExperimentResult r) {
             Experiment e = r.experiment();
             return new Summary(e.id(), e.preset().id(), e.distribution(), e.replicas(), e.scaling(), r.ok(), r.failure(),
                     r.ok() && r.burst().isBurst(), r.traffic(), r.burst(), r.latency(), r.server(), r.keys(),
-                    r.deferral(), r.lease());
+                    r.deferral(), r.lease(), r.duplicates());
         }
     }
 }

@@ -78,9 +78,14 @@ final class ReportCharts {
                 REPLICAS, "duplicates", curves(s, Scaling.Point::clusterDuplicates), Map.of(), false)));
         files.add(draw(charts, "scaling-spike-p99.png", n -> Charts.lines(n, "Server P99 during the spike", REPLICAS,
                 "ms (log scale)", curves(s, Scaling.Point::spikeP99Ms), Map.of(), true)));
+        List<Timeseries.Series> perMiss = new ArrayList<>();
+        s.curves().forEach((p, points) -> {
+            perMiss.add(curve(p.id() + " sent", points, Scaling.Point::sentPerMiss));
+            perMiss.add(curve(p.id() + " Redis-side", points, Scaling.Point::redisServedPerMiss));
+        });
         files.add(draw(charts, "scaling-redis-per-miss.png", n -> Charts.lines(n, "The lease's cost: Redis commands "
-                + "per cache miss", REPLICAS, "commands / miss", curves(s, Scaling.Point::redisCallsPerMiss), Map.of(),
-                false)));
+                + "per cache miss, sent by the replicas and served by Redis (script internals included)", REPLICAS,
+                "commands / miss", perMiss, Map.of(), false)));
         List<Timeseries.Series> wake = new ArrayList<>();
         s.curves().forEach((p, points) -> {
             wake.add(curve(p.id() + " P50", points, Scaling.Point::wakeUpP50Ms));

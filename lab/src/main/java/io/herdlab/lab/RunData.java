@@ -1,6 +1,7 @@
 package io.herdlab.lab;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,7 +17,15 @@ import java.util.Map;
  * @param artilleryCounters  Artillery's aggregate counters (http.requests, errors.*, http.codes.*)
  * @param artilleryResponses one per response Artillery saw (warm and tail phases)
  * @param spike              one per request of the spike stage
- * @param redisCalls         Redis command → calls between the reset after the aligned warm and the end
+ * @param redisCalls         Redis command → calls Redis served between the reset after the aligned warm and the end
+ *                           (INFO commandstats: Redis-side, the commands run inside scripts included)
+ * @param redisSent          Redis command → commands the replicas sent between the same two instants, summed over
+ *                           replicas and clients ({@code herd_redis_commands_total}); null where the replicas do not
+ *                           count them (runs recorded before the counter existed)
+ * @param leaseOutcomes      lease outcome → events between the same two instants, summed over replicas and modes
+ *                           ({@code herd_lease_total}); null where not recorded (older runs)
+ * @param leaseEvents        user id → outcome → events that may explain a duplicate load, summed over the replicas
+ *                           ({@code /actuator/herd/lease-events}); null where the replicas do not serve them
  * @param wakeUp             the follower wait histogram between the same two instants, all replicas
  * @param cachedAtEnd        ids whose key was still in Redis when the run ended
  */
@@ -34,6 +43,9 @@ record RunData(
         List<Response> artilleryResponses,
         List<SpikeRequest> spike,
         Map<String, Long> redisCalls,
+        Map<String, Long> redisSent,
+        Map<String, Long> leaseOutcomes,
+        Map<Long, Map<String, Long>> leaseEvents,
         Histogram wakeUp,
         List<Long> cachedAtEnd,
         int artilleryExit) {
@@ -47,13 +59,36 @@ record RunData(
     }
 
     /**
+     * Who coordinated a miss: {@code none}, {@code local}, or a lease ({@code lua}, {@code redisson},
+     * {@code tiered}); as the replicas said, or for runs recorded before they did, the preset's.
+     */
+    String coalescer() {
+        if (settings.coalescer() != null && !settings.coalescer().isBlank()) {
+            return settings.coalescer().toLowerCase(Locale.ROOT);
+        }
+        return switch (experiment.preset()) {
+            case BASELINE, JITTER -> "none";
+            case LOCAL -> "local";
+            case REDISSON -> "redisson";
+            case LUA -> "lua";
+            case TIERED, FULL -> "tiered";
+        };
+    }
+
+    /** Whether a lease coordinated the misses cluster-wide (every coalescer but none and local). */
+    boolean leased() {
+        return !coalescer().equals("none") && !coalescer().equals("local");
+    }
+
+    /**
      * What the replicas ran with.
      *
      * @param jitterMaxMs   the preset's TTL jitter (0: every key expires at the aligned instant)
      * @param redisIsOwn    Redis served this lab alone, so its command counts are the replicas' own
+     * @param coalescer     the replicas' effective coalescer (null in runs recorded before it was kept)
      */
     record Settings(int users, long cacheTtlMs, long jitterMaxMs, long queryDelayMs, int poolSize,
-            int spikeRequests, boolean redisIsOwn) {
+            int spikeRequests, boolean redisIsOwn, String coalescer) {
     }
 
     /**

@@ -11,9 +11,17 @@ import io.herdlab.contract.Preset;
 /** The scaling set as curves: per coalescer, one point per replica count. */
 record Scaling(Map<Preset, List<Point>> curves) {
 
-    /** One scaling experiment's figures. */
+    /**
+     * One scaling experiment's figures.
+     *
+     * @param sentPerMiss        Redis commands the replicas sent per miss (NaN where they did not count them)
+     * @param redisServedPerMiss Redis's own count per miss, commands inside scripts included
+     * @param lease              its full lease cost (outcomes, backstops, per-command breakdowns)
+     * @param duplicates         its cluster-wide duplicates, explained
+     */
     record Point(int replicas, double hotKeyReadsPerExpiry, long clusterDuplicates, double spikeP99Ms,
-            double redisCallsPerMiss, double wakeUpP50Ms, double wakeUpP99Ms, boolean burst) {
+            double sentPerMiss, double redisServedPerMiss, double wakeUpP50Ms, double wakeUpP99Ms, boolean burst,
+            LeaseCost lease, Duplicates duplicates) {
     }
 
     static Scaling of(List<ExperimentResult> results) {
@@ -23,8 +31,9 @@ record Scaling(Map<Preset, List<Point>> curves) {
                     .filter(r -> r.ok() && r.experiment().scaling() && r.experiment().preset() == preset)
                     .sorted(Comparator.comparingInt(r -> r.experiment().replicas()))
                     .map(r -> new Point(r.experiment().replicas(), r.keys().hotKeyReadsPerExpiry(),
-                            r.keys().clusterDuplicates(), r.latency().spikeP99(), r.lease().callsPerMiss(),
-                            r.lease().wakeUpP50Ms(), r.lease().wakeUpP99Ms(), r.burst().isBurst()))
+                            r.keys().clusterDuplicates(), r.latency().spikeP99(), r.lease().sentPerMiss(),
+                            r.lease().redisServedPerMiss(), r.lease().wakeUpP50Ms(), r.lease().wakeUpP99Ms(),
+                            r.burst().isBurst(), r.lease(), r.duplicates()))
                     .toList();
             if (!points.isEmpty()) {
                 curves.put(preset, points);

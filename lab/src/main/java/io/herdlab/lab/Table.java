@@ -1,7 +1,12 @@
 package io.herdlab.lab;
 
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /** The report's Markdown tables, one row per experiment; numbers formatted by {@link Fmt}. */
 final class Table {
@@ -65,12 +70,68 @@ final class Table {
     /** The scaling set, one row per coalescer and replica count. */
     static String scaling(Scaling scaling) {
         StringBuilder t = new StringBuilder("| coalescer | replicas | DB reads per hot key per expiry | cluster duplicates "
-                + "| spike P99 | Redis commands per miss | follower wake-up P50 / P99 | spike on the wire |\n"
-                + "|---|--:|--:|--:|--:|--:|--:|---|\n");
+                + "| spike P99 | Redis commands sent per miss | Redis-side commands per miss (inside scripts included) "
+                + "| backstops fired | follower wake-up P50 / P99 | spike on the wire |\n"
+                + "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         scaling.curves().forEach((preset, points) -> points.forEach(p -> t.append(String.format(Locale.ROOT,
-                "| %s | %d | %.2f | %d | %s | %.2f | %s / %s | %s |%n", preset.id(), p.replicas(), p.hotKeyReadsPerExpiry(),
-                p.clusterDuplicates(), Fmt.ms(p.spikeP99Ms()), p.redisCallsPerMiss(), Fmt.ms(p.wakeUpP50Ms()),
+                "| %s | %d | %.2f | %d | %s | %s | %s | %s | %s / %s | %s |%n", preset.id(), p.replicas(),
+                p.hotKeyReadsPerExpiry(), p.clusterDuplicates(), Fmt.ms(p.spikeP99Ms()), Fmt.sentPerMiss(p.lease()),
+                Fmt.ratio(p.redisServedPerMiss()), Fmt.count(p.lease().backstops()), Fmt.ms(p.wakeUpP50Ms()),
                 Fmt.ms(p.wakeUpP99Ms()), p.burst() ? "burst" : "**not a burst**"))));
+        return t.toString();
+    }
+
+    /** The scaling set's rows, labelled coalescer and replica count, with what {@code part} takes of each. */
+    static <T> Map<String, T> scalingRows(Scaling scaling, Function<Scaling.Point, T> part) {
+        Map<String, T> rows = new LinkedHashMap<>();
+        scaling.curves().forEach((preset, points) -> points.forEach(p ->
+                rows.put(preset.id() + " · " + p.replicas() + (p.replicas() == 1 ? " replica" : " replicas"),
+                        part.apply(p))));
+        return rows;
+    }
+
+    /**
+     * Cluster-wide duplicate loads by cause, one row each (an experiment, or a point of the scaling
+     * set): under a lease attributed to the key's lease events, without one the design.
+     */
+    static String duplicates(Map<String, Duplicates> rows) {
+        StringBuilder t = new StringBuilder("| | duplicate loads");
+        for (Duplicates.Cause cause : Duplicates.Cause.values()) {
+            t.append(" | ").append(cause.label);
+        }
+        t.append(" | unexplained | note |\n|---|--:").append("|--:".repeat(Duplicates.Cause.values().length + 1))
+                .append("|---|\n");
+        rows.forEach((label, d) -> {
+            t.append("| ").append(label).append(" | ").append(d.total());
+            boolean attributed = d.noAttribution() == null;
+            for (Duplicates.Cause cause : Duplicates.Cause.values()) {
+                t.append(" | ").append(attributed ? Long.toString(d.count(cause)) : "–");
+            }
+            t.append(" | ").append(attributed ? Long.toString(d.unexplained()) : "–").append(" | ");
+            if (!attributed) {
+                t.append(d.total() == 0 ? "" : d.noAttribution());
+            }
+            else if (d.unexplained() > 0) {
+                t.append("unexplained: ids ").append(d.unexplainedIds());
+            }
+            t.append(" |\n");
+        });
+        return t.toString();
+    }
+
+    /** Lease outcomes, one row each (an experiment, or a point of the scaling set); n/a where not recorded. */
+    static String outcomes(Map<String, LeaseCost> rows) {
+        Set<String> columns = new LinkedHashSet<>(LeaseCost.OUTCOMES);
+        rows.values().stream().filter(c -> c.outcomes() != null).forEach(c -> columns.addAll(c.outcomes().keySet()));
+        StringBuilder t = new StringBuilder("| |");
+        columns.forEach(c -> t.append(' ').append(c).append(" |"));
+        t.append("\n|---|").append("--:|".repeat(columns.size())).append('\n');
+        rows.forEach((label, c) -> {
+            t.append("| ").append(label).append(" |");
+            columns.forEach(o -> t.append(' ').append(c.outcomes() == null ? Fmt.NA
+                    : Long.toString(c.outcomes().getOrDefault(o, 0L))).append(" |"));
+            t.append('\n');
+        });
         return t.toString();
     }
 }

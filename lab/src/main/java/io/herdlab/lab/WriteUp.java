@@ -33,6 +33,8 @@ final class WriteUp {
             Preset.LOCAL, "adds, to jitter, single-flight inside each replica: one load per key per replica",
             Preset.REDISSON, "adds, to jitter, a Redisson lock per key as a cluster-wide lease: one load per key",
             Preset.LUA, "adds, to jitter, a Lua lease on Redis (SET NX PX + fenced fill + pub/sub): one load per key",
+            Preset.TIERED, "adds, to jitter, single-flight inside each replica in front of the Lua lease: one lease "
+                    + "request per key per replica, one load per key",
             Preset.FULL, "combines jitter, local single-flight in front of the Lua lease, stale-while-revalidate, a "
                     + "negative cache and a circuit breaker");
 
@@ -62,6 +64,9 @@ final class WriteUp {
 
     String findings() {
         StringBuilder f = new StringBuilder("## What happened\n\n");
+        if (Experiment.DISTRIBUTIONS.stream().noneMatch(dist -> find(Preset.BASELINE, dist).isPresent())) {
+            f.append(withoutBaseline()).append("\n\n");
+        }
         for (String dist : Experiment.DISTRIBUTIONS) {
             Optional<ExperimentResult> baseline = find(Preset.BASELINE, dist);
             if (baseline.isEmpty()) {
@@ -82,6 +87,51 @@ final class WriteUp {
                     .append('\n').append(jitterStory(jittered)).append("\n\n");
         }
         return f.toString();
+    }
+
+    /** "What happened" when no baseline ran to compare with: each experiment, or the scaling set, in brief. */
+    private String withoutBaseline() {
+        List<ExperimentResult> matrix = matrix().toList();
+        Scaling scaling = Scaling.of(results);
+        StringBuilder w = new StringBuilder();
+        if (!matrix.isEmpty()) {
+            w.append("No baseline ran, so there is nothing to measure the fixes against; each experiment in brief:\n\n");
+            matrix.forEach(r -> w.append("- **").append(r.experiment()).append("**: ")
+                    .append(Prose.oneLine(r).replaceFirst("^done: ", "")).append("; ")
+                    .append(r.duplicates().brief()).append('\n'));
+        }
+        if (!scaling.isEmpty()) {
+            w.append(matrix.isEmpty() ? "Only the scaling set ran" : "\nThe scaling set ran as well")
+                    .append(": the coalescers with jitter off on Zipf ids, so every key expired in one instant and only "
+                            + "the coalescer decided how many loads reached PostgreSQL. Per coalescer, from the fewest "
+                            + "replicas to the most:\n\n");
+            scaling.curves().forEach((preset, points) -> w.append("- ").append(scalingStory(preset, points))
+                    .append('\n'));
+            w.append("\nThe answer, the tables and the curves follow.");
+        }
+        if (w.isEmpty()) {
+            w.append("No experiment ran to the end: the table above says why.");
+        }
+        return w.toString().stripTrailing();
+    }
+
+    /** One coalescer's curve in a line: its first and last point (one point when it ran at one count). */
+    private static String scalingStory(Preset preset, List<Scaling.Point> points) {
+        Scaling.Point a = points.get(0);
+        Scaling.Point b = points.get(points.size() - 1);
+        boolean one = points.size() == 1;
+        return String.format(Locale.ROOT, "**%s** (%s replica%s): DB reads per hot key per expiry %s, cluster "
+                + "duplicates %s, spike P99 %s, Redis commands sent per miss %s; at %d replica%s, %s.", preset.id(),
+                one ? a.replicas() : a.replicas() + " → " + b.replicas(), b.replicas() == 1 ? "" : "s",
+                span(one, Fmt.ratio(a.hotKeyReadsPerExpiry()), Fmt.ratio(b.hotKeyReadsPerExpiry())),
+                span(one, Long.toString(a.clusterDuplicates()), Long.toString(b.clusterDuplicates())),
+                span(one, Fmt.ms(a.spikeP99Ms()), Fmt.ms(b.spikeP99Ms())),
+                span(one, Fmt.sentPerMiss(a.lease()), Fmt.sentPerMiss(b.lease())), b.replicas(),
+                b.replicas() == 1 ? "" : "s", b.duplicates().brief());
+    }
+
+    private static String span(boolean one, String first, String last) {
+        return one ? first : first + " → " + last;
     }
 
     private Stream<ExperimentResult> matrix() {

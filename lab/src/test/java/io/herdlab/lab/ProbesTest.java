@@ -59,6 +59,38 @@ class ProbesTest {
     }
 
     @Test
+    void commandsSentAndLeaseOutcomesAreTheGrowthOfTheCountersSummedOverReplicas() {
+        String before1 = """
+                # HELP herd_redis_commands_total
+                # TYPE herd_redis_commands_total counter
+                herd_redis_commands_total{client="lettuce",command="GET",replica="replica-1"} 400.0
+                herd_redis_commands_total{client="lettuce",command="EVALSHA",replica="replica-1"} 10.0
+                herd_redis_commands_total_created{client="lettuce",command="GET",replica="replica-1"} 1.7E9
+                herd_lease_total{mode="lua",outcome="acquired",replica="replica-1"} 3.0
+                """;
+        String after1 = """
+                herd_redis_commands_total{client="lettuce",command="GET",replica="replica-1"} 700.0
+                herd_redis_commands_total{client="lettuce",command="EVALSHA",replica="replica-1"} 60.0
+                herd_redis_commands_total{client="redisson",command="EVALSHA",replica="replica-1"} 5.0
+                herd_redis_commands_total{client="lettuce",command="PING",replica="replica-1"} 0.0
+                herd_lease_total{mode="lua",outcome="acquired",replica="replica-1"} 23.0
+                herd_lease_total{mode="tiered",outcome="backstop",replica="replica-1"} 2.0
+                """;
+        String before2 = "herd_redis_commands_total{client=\"lettuce\",command=\"GET\",replica=\"replica-2\"} 1\n";
+        String after2 = "herd_redis_commands_total{client=\"lettuce\",command=\"GET\",replica=\"replica-2\"} 101\n";
+
+        assertThat(Prometheus.growth(List.of(before1, before2), List.of(after1, after2), Prometheus.REDIS_COMMANDS,
+                "command", true)).containsExactly(Map.entry("EVALSHA", 55L), Map.entry("GET", 400L));
+        // a replica without the lease counter has had no lease event: counted as none
+        assertThat(Prometheus.growth(List.of(before1, before2), List.of(after1, after2), Prometheus.LEASE, "outcome",
+                false)).containsExactly(Map.entry("acquired", 20L), Map.entry("backstop", 2L));
+        // a replica that does not count the commands it sends: unknown, not 0
+        assertThat(Prometheus.growth(List.of(before1, ""), List.of(after1, "# nothing here\n"),
+                Prometheus.REDIS_COMMANDS, "command", true)).isNull();
+        assertThat(Prometheus.sumBy("herd_other_total 3\n", Prometheus.LEASE, "outcome")).isNull();
+    }
+
+    @Test
     void percentilesInterpolateInsideTheirBucket() {
         long[] bounds = {10, 100, 1000};
         // 100 requests: 50 up to 10 ms, 50 in (100, 1000]
