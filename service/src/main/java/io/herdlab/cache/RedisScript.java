@@ -44,21 +44,16 @@ public final class RedisScript {
         return new RedisScript(text.append(read(path)).toString());
     }
 
-    /** One call whose reply is one value (an integer, a string). */
+    /** One call: its reply (a {@code List<Object>} for {@link ScriptOutputType#MULTI}). */
     public <T> Mono<T> run(RedisReactiveCommands<String, String> redis, ScriptOutputType type, String[] keys,
             String... args) {
         return redis.<T>evalsha(sha, type, keys, args).next()
                 .onErrorResume(RedisNoScriptException.class, missing -> redis.<T>eval(body, type, keys, args).next());
     }
 
-    /**
-     * One call whose reply is a flat array, as a list (Lettuce streams an array's elements one by
-     * one; a nil element would be lost, so scripts answer '' instead of nil).
-     */
+    /** One call whose reply is an array. */
     public Mono<List<Object>> runList(RedisReactiveCommands<String, String> redis, String[] keys, String... args) {
-        return redis.<Object>evalsha(sha, ScriptOutputType.MULTI, keys, args).collectList()
-                .onErrorResume(RedisNoScriptException.class,
-                        missing -> redis.<Object>eval(body, ScriptOutputType.MULTI, keys, args).collectList());
+        return run(redis, ScriptOutputType.MULTI, keys, args);
     }
 
     private static String read(String path) {

@@ -72,7 +72,7 @@ public final class UserCache {
      * @param tombstoneTtl how long a write's tombstone refuses older fills: at least the
      *                     longest a load can take (pool wait + statement deadline)
      */
-    UserCache(RedisReactiveCommands<String, String> redis, CacheKeys keys, Duration baseTtl, Mitigation mitigation,
+    public UserCache(RedisReactiveCommands<String, String> redis, CacheKeys keys, Duration baseTtl, Mitigation mitigation,
             Clock clock, Duration tombstoneTtl, RedisScript versionedFill) {
         this.redis = redis;
         this.keys = keys;

@@ -27,7 +27,7 @@ public class UnavailableException extends RuntimeException {
     }
 
     /** This replica refused to send the load (its bulkhead is full or its breaker open). */
-    static UnavailableException rejected(String message, Duration retryAfter, Throwable cause) {
+    public static UnavailableException rejected(String message, Duration retryAfter, Throwable cause) {
         return new UnavailableException(message, retryAfter, cause, true);
     }
 

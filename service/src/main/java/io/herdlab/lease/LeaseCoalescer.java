@@ -2,6 +2,7 @@ package io.herdlab.lease;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -95,7 +96,7 @@ final class LeaseCoalescer implements Coalescer {
             Mono<LeaseClaim> claim = lookup.claim() instanceof LeaseClaim known
                     ? Mono.just(known) : store.acquire(id).doOnNext(c -> count(id, c));
             return claim.flatMap(c -> c instanceof LeaseClaim.Won won
-                    ? detached(leader.lead(won.lease(), load)).then() : Mono.<Void>empty());
+                    ? detached(leader.lead(won.lease(), load), () -> { }).then() : Mono.<Void>empty());
         }).onErrorResume(error -> Mono.empty());
     }
 
@@ -147,8 +148,8 @@ final class LeaseCoalescer implements Coalescer {
             if (caller.followed) {
                 events.lease(scope, "takeover", caller.id);
             }
-            return detached(leader.lead(won.lease(), caller.load))
-                    .doOnCancel(() -> events.lease(scope, "caller-left", caller.id));
+            return detached(leader.lead(won.lease(), caller.load),
+                    () -> events.lease(scope, "caller-left", caller.id));
         }
         if (claim instanceof LeaseClaim.Busy busy) {
             if (!caller.followed) {
@@ -229,11 +230,25 @@ final class LeaseCoalescer implements Coalescer {
 
     /**
      * Runs {@code work} to its end whatever happens to the subscriber: a caller that cancels
-     * stops waiting for it, never the work itself.
+     * stops waiting for it, never the work itself; {@code left} runs when it cancels before the end.
      */
-    static <T> Mono<T> detached(Mono<T> work) {
+    static <T> Mono<T> detached(Mono<T> work, Runnable left) {
         Sinks.One<T> result = Sinks.one();
-        work.subscribe(result::tryEmitValue, result::tryEmitError, result::tryEmitEmpty);
-        return result.asMono();
+        AtomicBoolean done = new AtomicBoolean();
+        work.subscribe(value -> {
+            done.set(true);
+            result.tryEmitValue(value);
+        }, error -> {
+            done.set(true);
+            result.tryEmitError(error);
+        }, () -> {
+            done.set(true);
+            result.tryEmitEmpty();
+        });
+        return result.asMono().doOnCancel(() -> {
+            if (!done.get()) {
+                left.run();
+            }
+        });
     }
 }
