@@ -207,7 +207,10 @@ public final class HerdMetrics {
         out.put("refused", count("lease.refused"));
         out.put("leaseExtended", count("lease.extended"));
         out.put("leaseReleased", count("lease.released"));
-        out.put("releasedOnCancel", count("lease.released-on-cancel"));
+        // the outcome is "caller-left" now: the holder's caller hung up, the load went on and filled
+        out.put("releasedOnCancel", count("lease.caller-left"));
+        out.put("leaseBackstops", count("lease.backstop"));
+        out.put("leaseTakeovers", count("lease.takeover"));
         out.put("direct", count("coalesce.direct"));
         out.put("leaseEventsUntracked", leaseEvents.untracked());
         return out;

@@ -42,7 +42,8 @@ class LeaseEventsTest {
         assertThat(counter("lua", "caller-left")).as("counted, not kept per key").isEqualTo(1);
         assertThat(counter("tiered", "fenced")).isEqualTo(1);
         assertThat(metrics.coalesceSnapshot()).containsEntry("leaseLost", 2L).containsEntry("fenced", 1L)
-                .containsEntry("leaseEventsUntracked", 0L);
+                .containsEntry("releasedOnCancel", 1L).containsEntry("leaseBackstops", 1L)
+                .containsEntry("leaseTakeovers", 1L).containsEntry("leaseEventsUntracked", 0L);
     }
 
     @Test
