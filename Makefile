@@ -118,7 +118,7 @@ scale: ## Scale the app to REPLICAS=n pods with kubectl
 	$(KUBECTL) -n $(NAMESPACE) rollout status deployment/$(RELEASE) --timeout=5m
 
 .PHONY: mitigate
-mitigate: ## Switch every pod to MODE=<preset> (baseline|jitter|local|redisson|lua|full) via helm upgrade
+mitigate: ## Switch every pod to MODE=<preset> (baseline|jitter|local|redisson|lua|tiered|full) via helm upgrade
 	KIND_CLUSTER=$(KIND_CLUSTER) NAMESPACE=$(NAMESPACE) RELEASE=$(RELEASE) MODE=$(MODE) k8s/scripts/mitigate.sh
 
 .PHONY: load-image

@@ -16,7 +16,7 @@
 #    followers' wake-up (fill → answer) from the replica's herd_coalesce_wakeup_seconds.
 # Writes OUT/ (table.md, results.json, the raw runs) and the table into DOC between its markers.
 #
-# Env: PRESETS (default: all six), ROUNDS=3, DURATION=10, WARMUP=30 (s of JIT warm-up per target), CONNECTIONS=50, HOT_ID=42,
+# Env: PRESETS (default: all seven), ROUNDS=3, DURATION=10, WARMUP=30 (s of JIT warm-up per target), CONNECTIONS=50, HOT_ID=42,
 #      BURST=2000, BURST_CONNECTIONS=400, PROFILE= (cpu), OUT=reports/bench-<timestamp>,
 #      DOC=docs/performance.md (empty: leave docs alone), BENCH_JVM (JVM flags of every target,
 #      default -Xms512m -Xmx512m), PGHOST/PGPORT (127.0.0.1:5432, user postgres, trust),
@@ -25,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PRESETS=${PRESETS:-baseline jitter local redisson lua full}
+PRESETS=${PRESETS:-baseline jitter local redisson lua tiered full}
 PRESETS=${PRESETS//,/ }
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}

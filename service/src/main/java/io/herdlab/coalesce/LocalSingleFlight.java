@@ -22,9 +22,15 @@ public final class LocalSingleFlight implements Coalescer {
 
     /** One load in flight; {@code result} replays its single outcome to every caller. */
     private static final class Call {
+        /** A background refresh: it answers nobody, so readers neither join it nor skip Redis for it. */
+        final boolean refresh;
         final Sinks.One<CacheEntry> result = Sinks.one();
         /** When the leader's load (and its fill) completed, for the followers' wake-up. */
         volatile long doneNanos;
+
+        Call(boolean refresh) {
+            this.refresh = refresh;
+        }
     }
 
     /** Loads in flight by key; the map guards itself, entries leave by identity. */
@@ -43,22 +49,23 @@ public final class LocalSingleFlight implements Coalescer {
     /** A load in flight here answers the look-up (a miss) without asking Redis. */
     @Override
     public Mono<Lookup> lookup(long id) {
-        return calls.containsKey(id) ? Mono.just(Lookup.miss()) : downstream.lookup(id);
+        Call call = calls.get(id);
+        return call != null && !call.refresh ? Mono.just(Lookup.miss()) : downstream.lookup(id);
     }
 
     @Override
     public Mono<CacheEntry> load(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load) {
         return Mono.defer(() -> {
-            Call call = new Call();
+            Call call = new Call(false);
             Call existing = calls.putIfAbsent(id, call);
             if (existing == null) {
                 events.role(SCOPE, "leader");
                 start(id, call, downstream.load(id, lookup, load));
                 return call.result.asMono();
             }
-            if (lookup.claim() != null && lookup.claim().owned()) {
-                // this caller's look-up won a lease after the flight here began: it must lead (the
-                // flight is waiting on an earlier holder, and will hear from this one)
+            if (existing.refresh || lookup.claim() != null && lookup.claim().owned()) {
+                // a refresh answers nobody; and a caller whose look-up won a lease after the flight here
+                // began must lead (the flight is waiting on an earlier holder, and will hear from this one)
                 return downstream.load(id, lookup, load);
             }
             events.role(SCOPE, "follower");
@@ -82,7 +89,7 @@ public final class LocalSingleFlight implements Coalescer {
     @Override
     public Mono<Void> refresh(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load) {
         return Mono.defer(() -> {
-            Call call = new Call();
+            Call call = new Call(true);
             if (calls.putIfAbsent(id, call) != null) {
                 // somebody here is loading it already; a lease won by the look-up is still this caller's to use
                 return lookup.claim() != null && lookup.claim().owned() ? downstream.refresh(id, lookup, load)

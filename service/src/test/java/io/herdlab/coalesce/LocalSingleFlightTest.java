@@ -126,4 +126,18 @@ class LocalSingleFlightTest {
         StepVerifier.create(next).expectNextMatches(e -> e.json().equals("{\"v\":2}")).verifyComplete();
         assertThat(secondLoads).hasValue(1);
     }
+
+    @Test
+    void aReaderNeverWaitsOnABackgroundRefreshWhichAnswersNobody() {
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics);
+        Sinks.One<CacheEntry> refreshing = Sinks.one();
+        flight.refresh(1, MISS, refreshing::asMono).subscribe();
+        CacheEntry loaded = CacheEntry.found("{\"id\":1}", 2, 3);
+
+        StepVerifier.create(flight.load(1, MISS, () -> Mono.just(loaded)))
+                .expectNext(loaded)
+                .verifyComplete();
+        refreshing.tryEmitEmpty();
+        assertThat(flight.inFlight()).isZero();
+    }
 }
