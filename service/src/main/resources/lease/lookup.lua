@@ -4,8 +4,9 @@
 -- KEYS[1] value key, KEYS[2] lease key, KEYS[3] outcome key
 -- ARGV[1] a new token, ARGV[2] lease time (ms), ARGV[3] the caller's clock (ms),
 -- ARGV[4] 'read' (value first) or 'lease' (the lease only: a refresh of a value still fresh)
--- Returns {kind, entry, claim, token, ttl}: kind H (a fresh value or a cached "no such user"),
--- S (a value past its soft expiry, with a claim for its reload), M (a miss, with a claim),
+-- Returns {kind, entry, claim, token, ttl}, H and A only what they carry: kind H (a fresh value
+-- or a cached "no such user"), S (a value past its soft expiry, with a claim for its reload),
+-- M (a miss, with a claim),
 -- A (no such user: the last holder found none, under a moment ago); claim L (the lease is the
 -- caller's: token is ARGV[1]) or B (busy: token is the holder's, ttl its lease's time left);
 -- '' stands for nothing.
@@ -23,17 +24,17 @@ local value = redis.call('GET', KEYS[1])
 if value then
   local kind = string.sub(value, 1, 1)
   if kind == 'N' then
-    return {'H', value, '', '', 0}
+    return {'H', value}
   end
   if kind == 'V' then
     if tonumber(string.match(value, '^V|(%d+)|')) > tonumber(ARGV[3]) then
-      return {'H', value, '', '', 0}
+      return {'H', value}
     end
     return claim('S', value)
   end
   -- T: a write's tombstone, a miss
 end
 if redis.call('GET', KEYS[3]) == 'A' then
-  return {'A', '', '', '', 0}
+  return {'A'}
 end
 return claim('M', '')

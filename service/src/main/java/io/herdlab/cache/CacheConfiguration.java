@@ -58,7 +58,11 @@ class CacheConfiguration {
     @Bean
     UserCache userCache(StatefulRedisConnection<String, String> connection, HerdProperties herd,
             Mitigation mitigation, Clock clock, DbDeadlines deadlines) {
+        RedisScript versionedFill = RedisScript.load("redis/versioned-fill.lua");
+        // taught to Redis now, so a herd's first fills are not refused (NOSCRIPT) and sent again;
+        // a Redis that is not up yet learns it from the first fill instead
+        versionedFill.preload(connection.reactive()).subscribe(loaded -> { }, error -> { });
         return new UserCache(connection.reactive(), new CacheKeys(herd.cache().keyPrefix()), herd.cache().ttl(),
-                mitigation, clock, deadlines.longestLoad().plusSeconds(5), RedisScript.load("redis/versioned-fill.lua"));
+                mitigation, clock, deadlines.longestLoad().plusSeconds(5), versionedFill);
     }
 }

@@ -51,6 +51,11 @@ public final class RedisScript {
                 .onErrorResume(RedisNoScriptException.class, missing -> redis.<T>eval(body, type, keys, args).next());
     }
 
+    /** Sends the script's text once ({@code SCRIPT LOAD}), so its first calls are not refused. */
+    public Mono<Void> preload(RedisReactiveCommands<String, String> redis) {
+        return redis.scriptLoad(body).then();
+    }
+
     /** One call whose reply is an array. */
     public Mono<List<Object>> runList(RedisReactiveCommands<String, String> redis, String[] keys, String... args) {
         return run(redis, ScriptOutputType.MULTI, keys, args);

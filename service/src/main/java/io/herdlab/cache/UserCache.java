@@ -103,13 +103,8 @@ public final class UserCache {
                 });
     }
 
-    /** The cached entry, empty when there is none (or a tombstone); errors are the caller's. */
-    public Mono<CacheEntry> peek(long id) {
-        return redis.get(keys.value(id)).mapNotNull(CacheEntry::decode);
-    }
-
     /** Whether {@code entry} is still fresh (before its soft expiry). */
-    public boolean fresh(CacheEntry entry) {
+    private boolean fresh(CacheEntry entry) {
         return entry.softExpiresAtMs() > now();
     }
 

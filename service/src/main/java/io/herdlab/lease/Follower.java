@@ -9,7 +9,8 @@ import reactor.core.scheduler.Scheduler;
 /**
  * A caller whose look-up found the lease taken: it waits for the holder's notice, which carries
  * the answer. The backstop (the holder died, or its notice was lost) fires when the holder's
- * lease would run out unrenewed, plus a margin: a holder that lives fills before then or renews.
+ * lease would run out unrenewed, plus a margin; a holder that lives fills before then, or renews
+ * and says so (its renewal's notice), so a clean run fires no backstop.
  */
 final class Follower {
 
@@ -28,19 +29,31 @@ final class Follower {
         this.events = events;
     }
 
-    /** The holder's notice (possibly one that came before the wait began); empty when the backstop fired. */
+    /**
+     * The holder's outcome (possibly one that came before the wait began); empty when the
+     * backstop fired. Each renewal's notice moves the backstop to the lease's new end.
+     */
     Mono<Notices.Notice> await(long id, LeaseClaim.Busy busy) {
         return Mono.defer(() -> {
             Notices.Registration registration = notices.register(id);
             Notices.Notice seen = notices.recent(id, busy.holder(), busy.askedAt());
-            if (seen != null) {
+            if (seen != null && seen.kind() != Notices.Kind.EXTENDED) {
                 registration.close();
                 return Mono.just(seen);
             }
-            Duration backstop = Duration.ofMillis(Math.max(0, busy.remainingMs())).plus(BACKSTOP_MARGIN);
-            return Mono.firstWithSignal(registration.next(), Mono.delay(backstop, timers)
-                            .then(Mono.<Notices.Notice>fromRunnable(() -> events.lease(scope, "backstop", id))))
-                    .doFinally(signal -> registration.close());
+            return waitFor(id, registration, busy.remainingMs());
         });
+    }
+
+    private Mono<Notices.Notice> waitFor(long id, Notices.Registration registration, long remainingMs) {
+        Duration backstop = Duration.ofMillis(Math.max(0, remainingMs)).plus(BACKSTOP_MARGIN);
+        return Mono.firstWithSignal(registration.next(), Mono.delay(backstop, timers)
+                        .then(Mono.<Notices.Notice>fromRunnable(() -> events.lease(scope, "backstop", id))))
+                // the next registration is taken inside the notice's delivery, before this one closes:
+                // no notice can fall between the two
+                .flatMap(notice -> notice.kind() == Notices.Kind.EXTENDED
+                        ? waitFor(id, notices.register(id), Long.parseLong(notice.payload()))
+                        : Mono.just(notice))
+                .doFinally(signal -> registration.close());
     }
 }

@@ -195,7 +195,7 @@ final class LeaseCoalescer implements Coalescer {
             }
             case FAILED -> Mono.error(new UnavailableException("the database load of user " + id
                     + " failed on the replica holding its lease", Duration.ofSeconds(1)));
-            case RELEASED -> Mono.empty();
+            case RELEASED, EXTENDED -> Mono.empty();
         };
     }
 

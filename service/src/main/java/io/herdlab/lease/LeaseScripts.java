@@ -40,6 +40,11 @@ final class LeaseScripts {
         this.leaseTime = leaseTime;
     }
 
+    /** Teaches Redis every lease script now, so the first herd does not meet NOSCRIPT (see {@link RedisScript}). */
+    Mono<Void> preload() {
+        return Mono.when(FENCED_FILL.preload(redis), RENEW.preload(redis), RELEASE.preload(redis));
+    }
+
     String valueKey(long id) {
         return keys.value(id);
     }
@@ -72,7 +77,8 @@ final class LeaseScripts {
 
     Mono<Boolean> renew(Lease lease) {
         return RENEW.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {leaseKey(lease.id())}, lease.token(),
-                lease.field(), Long.toString(leaseTime.toMillis())).map(result -> result == 1L);
+                lease.field(), Long.toString(leaseTime.toMillis()), channel(), Long.toString(lease.id()))
+                .map(result -> result == 1L);
     }
 
     Mono<Void> release(Lease lease, Notices.Kind why) {

@@ -30,6 +30,7 @@ import org.redisson.config.SslVerificationMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -83,9 +84,12 @@ public final class Leases implements AutoCloseable {
             opened.add(client::shutdown);
             checkSameDatabase(connection, client, context.cache().keys().prefix(), context.settings());
             store = new RedissonLeaseStore(client.reactive(), scripts, context.cache(), context.commands(), now);
+            scripts.preload().onErrorResume(error -> Mono.empty()).block(Duration.ofSeconds(10));
         }
         else {
-            store = new LuaLeaseStore(scripts, context.cache(), context.clock(), now);
+            LuaLeaseStore lua = new LuaLeaseStore(scripts, context.cache(), context.clock(), now);
+            lua.preload().onErrorResume(error -> Mono.empty()).block(Duration.ofSeconds(10));
+            store = lua;
         }
         coalescer = new LeaseCoalescer(redisson ? "redisson" : "lua", store, context.cache(), notices, m.leaseTime(),
                 m.waitTimeout(), connection::isOpen, timers, context.events());

@@ -35,6 +35,11 @@ final class LuaLeaseStore implements LeaseStore {
         this.now = now;
     }
 
+    /** Teaches Redis the look-up and the lease scripts (a herd's first calls would otherwise all fall back to EVAL). */
+    Mono<Void> preload() {
+        return Mono.when(LOOKUP.preload(scripts.redis), scripts.preload());
+    }
+
     @Override
     public Mono<Lookup> lookup(long id) {
         return Mono.defer(() -> {

@@ -20,13 +20,16 @@ final class Notices {
     /** How long a notice answers a caller that registers after it came. */
     static final long RECENT_MS = 2_000;
     /** Recent notices are swept of old ones once per this many notices. */
-    private static final int SWEEP_EVERY = 1024;
+    static final int SWEEP_EVERY = 1024;
     /** The most keys whose recent notice is kept: past it (a flood of fills) they are forgotten at once. */
-    private static final int MAX_RECENT = 16_384;
+    static final int MAX_RECENT = 16_384;
 
-    /** Filled (the payload is the entry), absent (no such user), failed (the load failed), released (ask again). */
+    /**
+     * Filled (the payload is the entry), absent (no such user), failed (the load failed), released
+     * (ask again), extended (the holder renewed: the payload is its lease's new time, ms).
+     */
     enum Kind {
-        FILLED('F'), ABSENT('A'), FAILED('X'), RELEASED('R');
+        FILLED('F'), ABSENT('A'), FAILED('X'), RELEASED('R'), EXTENDED('E');
 
         final char code;
 

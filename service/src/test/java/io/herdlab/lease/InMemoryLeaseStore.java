@@ -165,6 +165,7 @@ final class InMemoryLeaseStore implements LeaseStore {
                     return false;
                 }
                 leases.put(lease.id(), new Held(lease.token(), now() + leaseTime.toMillis()));
+                publish(Notices.Kind.EXTENDED, lease, Long.toString(leaseTime.toMillis()));
                 return true;
             }
         }, renewTime);

@@ -149,7 +149,7 @@ class LeaseProtocolTest {
     }
 
     @Test
-    void aLoadLongerThanTheLeaseIsRenewedAndItsFollowersBackstopWithoutLoading() {
+    void aLoadLongerThanTheLeaseIsRenewedAndItsFollowersWaitOnWithoutABackstop() {
         loadTime = Duration.ofSeconds(10);
         LeaseCoalescer a = replica();
         LeaseCoalescer b = replica();
@@ -162,8 +162,27 @@ class LeaseProtocolTest {
         assertThat(loads).hasValue(1);
         assertThat(events.count("lua", "lease-extended")).isBetween(9L, 10L); // every second for ten seconds
         assertThat(events.count("lua", "lease-lost") + events.count("lua", "lease-fenced")).isZero();
-        // a follower sees the holder's 3 s, waits 3.25 s, finds it renewed: ten seconds cost it three backstops
-        assertThat(events.count("lua", "lease-backstop")).isEqualTo(15);
+        // each renewal's notice moves the followers' backstop to the lease's new end
+        assertThat(events.count("lua", "lease-backstop")).isZero();
+        assertThat(store.calls("lookup")).isEqualTo(6);
+    }
+
+    @Test
+    void aRenewalNoticeThatNeverComesLeavesTheBackstopInPlace() {
+        loadTime = Duration.ofSeconds(10);
+        store.pubSubDelay = Duration.ofMinutes(1); // the notices are lost on the way
+        LeaseCoalescer a = replica();
+        LeaseCoalescer b = replica();
+        start(a, 1);
+        advance(Duration.ofMillis(10));
+        start(b, 1);
+        advance(Duration.ofSeconds(14));
+
+        assertThat(found()).isEqualTo(2);
+        assertThat(loads).hasValue(1);
+        // the follower asks again about every 3 s (the lease's time left, renewed each time), and
+        // the ask after the fill finds the value
+        assertThat(events.count("lua", "lease-backstop")).isEqualTo(4);
         assertThat(events.count("lua", "lease-takeover")).isZero();
     }
 
@@ -369,6 +388,16 @@ class LeaseProtocolTest {
         assertThat(notices.recent(ID, "holder-1", 0)).as("too old").isNull();
         notices.dispatch("garbage"); // ignored, not thrown
         assertThat(notices.remembered()).isEqualTo(1);
+    }
+
+    @Test
+    void aMillionNoticesAboutKeysNobodyWaitsOnKeepOnlyABoundedFew() {
+        Notices notices = new Notices(() -> time.now(TimeUnit.MILLISECONDS));
+        for (int i = 0; i < 1_000_000; i++) {
+            notices.dispatch(Notices.encode(Notices.Kind.FAILED, 1_000_000L + i, 0, "holder", ""));
+        }
+        assertThat(notices.waiting()).isZero();
+        assertThat(notices.remembered()).isLessThanOrEqualTo(Notices.MAX_RECENT + Notices.SWEEP_EVERY);
     }
 
     /** A Lettuce API whose every call fails: the tests' cache never reaches Redis (fills are the store's). */
