@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.guard.UnavailableException;
+import io.herdlab.metrics.CoalesceRole;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -59,7 +60,7 @@ public final class LocalSingleFlight implements Coalescer {
             Call call = new Call(false);
             Call existing = calls.putIfAbsent(id, call);
             if (existing == null) {
-                events.role(SCOPE, "leader");
+                events.role(SCOPE, CoalesceRole.LEADER);
                 start(id, call, downstream.load(id, lookup, load));
                 return call.result.asMono();
             }
@@ -68,7 +69,7 @@ public final class LocalSingleFlight implements Coalescer {
                 // began must lead (the flight is waiting on an earlier holder, and will hear from this one)
                 return downstream.load(id, lookup, load);
             }
-            events.role(SCOPE, "follower");
+            events.role(SCOPE, CoalesceRole.FOLLOWER);
             long start = System.nanoTime();
             return existing.result.asMono()
                     .doOnSuccess(entry -> {
@@ -95,7 +96,7 @@ public final class LocalSingleFlight implements Coalescer {
                 return lookup.claim() != null && lookup.claim().owned() ? downstream.refresh(id, lookup, load)
                         : Mono.empty();
             }
-            events.role(SCOPE, "leader");
+            events.role(SCOPE, CoalesceRole.LEADER);
             start(id, call, downstream.refresh(id, lookup, load).then(Mono.<CacheEntry>empty()));
             return call.result.asMono().then();
         });

@@ -3,6 +3,7 @@ package io.herdlab.lease;
 import java.time.Duration;
 
 import io.herdlab.coalesce.CoalesceEvents;
+import io.herdlab.metrics.LeaseOutcome;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -48,7 +49,7 @@ final class Follower {
     private Mono<Notices.Notice> waitFor(long id, Notices.Registration registration, long remainingMs) {
         Duration backstop = Duration.ofMillis(Math.max(0, remainingMs)).plus(BACKSTOP_MARGIN);
         return Mono.firstWithSignal(registration.next(), Mono.delay(backstop, timers)
-                        .then(Mono.<Notices.Notice>fromRunnable(() -> events.lease(scope, "backstop", id))))
+                        .then(Mono.<Notices.Notice>fromRunnable(() -> events.lease(scope, LeaseOutcome.BACKSTOP, id))))
                 // the next registration is taken inside the notice's delivery, before this one closes:
                 // no notice can fall between the two
                 .flatMap(notice -> notice.kind() == Notices.Kind.EXTENDED

@@ -1,13 +1,13 @@
 package io.herdlab.lease;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.CoalesceEvents;
 import io.herdlab.guard.UnavailableException;
+import io.herdlab.metrics.LeaseOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -63,7 +63,7 @@ final class Leader {
                 })
                 .map(fill -> {
                     if (fill != LeaseScripts.Fill.WRITTEN) {
-                        events.lease(scope, fill.name().toLowerCase(Locale.ROOT), lease.id());
+                        events.lease(scope, LeaseOutcome.valueOf(fill.name()), lease.id());
                     }
                     return entry;
                 });
@@ -71,7 +71,7 @@ final class Leader {
 
     private Mono<Void> giveUp(Lease lease, Throwable error) {
         boolean local = error instanceof UnavailableException unavailable && unavailable.localRejection();
-        events.lease(scope, "released", lease.id());
+        events.lease(scope, LeaseOutcome.RELEASED, lease.id());
         return store.release(lease, local ? Notices.Kind.RELEASED : Notices.Kind.FAILED)
                 .onErrorResume(e -> Mono.empty());
     }
@@ -87,7 +87,7 @@ final class Leader {
                 .onBackpressureDrop()
                 .concatMap(tick -> store.renew(lease).onErrorReturn(true), 0) // a failed call may yet hold
                 .takeUntil(held -> !held)
-                .subscribe(held -> events.lease(scope, held ? "extended" : "lost", lease.id()),
+                .subscribe(held -> events.lease(scope, held ? LeaseOutcome.EXTENDED : LeaseOutcome.LOST, lease.id()),
                         error -> log.warn("renewals of the lease on user {} stopped: {}", lease.id(), error.toString()));
     }
 }

@@ -7,12 +7,14 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
-import io.herdlab.cache.UserCache;
 import io.herdlab.cache.UserCache.Lookup;
+import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.CoalesceEvents;
 import io.herdlab.coalesce.Coalescer;
 import io.herdlab.guard.UnavailableException;
+import io.herdlab.metrics.CoalesceRole;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
+import io.herdlab.metrics.LeaseOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -126,10 +128,10 @@ final class LeaseCoalescer implements Coalescer {
 
     private void count(long id, UserCache.Claim claim) {
         if (claim instanceof LeaseClaim.Won) {
-            events.lease(scope, "acquired", id);
+            events.lease(scope, LeaseOutcome.ACQUIRED, id);
         }
         else if (claim instanceof LeaseClaim.Busy) {
-            events.lease(scope, "busy", id);
+            events.lease(scope, LeaseOutcome.BUSY, id);
         }
     }
 
@@ -144,17 +146,17 @@ final class LeaseCoalescer implements Coalescer {
     /** Acts on a claim: lead, follow, load directly, or ask again. */
     private Mono<CacheEntry> step(Caller caller, UserCache.Claim claim) {
         if (claim instanceof LeaseClaim.Won won) {
-            events.role(scope, "leader");
+            events.role(scope, CoalesceRole.LEADER);
             if (caller.followed) {
-                events.lease(scope, "takeover", caller.id);
+                events.lease(scope, LeaseOutcome.TAKEOVER, caller.id);
             }
             return detached(leader.lead(won.lease(), caller.load),
-                    () -> events.lease(scope, "caller-left", caller.id));
+                    () -> events.lease(scope, LeaseOutcome.CALLER_LEFT, caller.id));
         }
         if (claim instanceof LeaseClaim.Busy busy) {
             if (!caller.followed) {
                 caller.followed = true;
-                events.role(scope, "follower");
+                events.role(scope, CoalesceRole.FOLLOWER);
             }
             return follower.await(caller.id, busy)
                     .flatMap(notice -> answer(caller.id, notice))
@@ -165,7 +167,7 @@ final class LeaseCoalescer implements Coalescer {
                 return direct(caller);
             }
             // slow, not gone: somebody may hold the lease, so wait as a follower would
-            events.lease(scope, "error", caller.id);
+            events.lease(scope, LeaseOutcome.ERROR, caller.id);
             return step(caller, new LeaseClaim.Busy("", leaseTime.toMillis(), timers.now(TimeUnit.MILLISECONDS)));
         }
         return askAgain(caller);
@@ -206,8 +208,8 @@ final class LeaseCoalescer implements Coalescer {
 
     /** Nobody can coordinate (Redis is out of reach): load directly; the database guard still applies. */
     private Mono<CacheEntry> direct(Caller caller) {
-        events.role(scope, "direct");
-        events.lease(scope, "direct", caller.id);
+        events.role(scope, CoalesceRole.DIRECT);
+        events.lease(scope, LeaseOutcome.DIRECT, caller.id);
         return Mono.defer(caller.load).flatMap(entry -> cache.fill(caller.id, entry).thenReturn(entry));
     }
 

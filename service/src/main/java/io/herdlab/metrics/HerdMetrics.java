@@ -83,6 +83,14 @@ public final class HerdMetrics {
         return count == null ? 0 : count.sum();
     }
 
+    private long count(LeaseOutcome outcome) {
+        return count("lease." + outcome.tag);
+    }
+
+    private long count(CoalesceRole role) {
+        return count("coalesce." + role.tag);
+    }
+
     public void cache(CacheResult result) {
         increment(result.snapshotKey, cacheCounters.get(result));
     }
@@ -109,8 +117,8 @@ public final class HerdMetrics {
         return dbQueryTimer;
     }
 
-    public void coalesceRole(String mode, String role) {
-        increment("coalesce." + role, "herd.coalesce", "mode", mode, "role", role);
+    public void coalesceRole(String mode, CoalesceRole role) {
+        increment("coalesce." + role.tag, "herd.coalesce", "mode", mode, "role", role.tag);
     }
 
     public void coalesceWait(String mode, Duration waited) {
@@ -135,18 +143,12 @@ public final class HerdMetrics {
         increment("coalesce.timeouts", "herd.coalesce.timeouts", "mode", mode);
     }
 
-    public void lease(String mode, String outcome) {
-        increment("lease." + outcome, "herd.lease", "mode", mode, "outcome", outcome);
-    }
-
     /**
-     * A lease event about user {@code id}: counted as {@link #lease(String, String)}, and kept per
-     * key when it may explain a duplicate load ({@code lost}, {@code fenced}, {@code refused},
-     * {@code released}, {@code backstop}, {@code takeover}, {@code direct}; see
-     * {@link #leaseEventsPerKey()}).
+     * A lease event about user {@code id}: {@code herd_lease_total{mode,outcome}}, and kept per
+     * key when it may explain a duplicate load (see {@link #leaseEventsPerKey()}).
      */
-    public void lease(String mode, String outcome, long id) {
-        lease(mode, outcome);
+    public void lease(String mode, LeaseOutcome outcome, long id) {
+        increment("lease." + outcome.tag, "herd.lease", "mode", mode, "outcome", outcome.tag);
         leaseEvents.record(id, outcome);
     }
 
@@ -197,21 +199,20 @@ public final class HerdMetrics {
 
     public Map<String, Object> coalesceSnapshot() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("leaders", count("coalesce.leader"));
-        out.put("followers", count("coalesce.follower"));
+        out.put("leaders", count(CoalesceRole.LEADER));
+        out.put("followers", count(CoalesceRole.FOLLOWER));
         out.put("timeouts", count("coalesce.timeouts"));
-        out.put("leaseAcquired", count("lease.acquired"));
-        out.put("leaseBusy", count("lease.busy"));
-        out.put("leaseLost", count("lease.lost"));
-        out.put("fenced", count("lease.fenced"));
-        out.put("refused", count("lease.refused"));
-        out.put("leaseExtended", count("lease.extended"));
-        out.put("leaseReleased", count("lease.released"));
-        // the outcome is "caller-left" now: the holder's caller hung up, the load went on and filled
-        out.put("releasedOnCancel", count("lease.caller-left"));
-        out.put("leaseBackstops", count("lease.backstop"));
-        out.put("leaseTakeovers", count("lease.takeover"));
-        out.put("direct", count("coalesce.direct"));
+        out.put("leaseAcquired", count(LeaseOutcome.ACQUIRED));
+        out.put("leaseBusy", count(LeaseOutcome.BUSY));
+        out.put("leaseLost", count(LeaseOutcome.LOST));
+        out.put("fenced", count(LeaseOutcome.FENCED));
+        out.put("refused", count(LeaseOutcome.REFUSED));
+        out.put("leaseExtended", count(LeaseOutcome.EXTENDED));
+        out.put("leaseReleased", count(LeaseOutcome.RELEASED));
+        out.put("callerLeft", count(LeaseOutcome.CALLER_LEFT));
+        out.put("leaseBackstops", count(LeaseOutcome.BACKSTOP));
+        out.put("leaseTakeovers", count(LeaseOutcome.TAKEOVER));
+        out.put("direct", count(CoalesceRole.DIRECT));
         out.put("leaseEventsUntracked", leaseEvents.untracked());
         return out;
     }

@@ -1,5 +1,6 @@
 package io.herdlab.metrics;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class LeaseEventCounts {
 
-    /**
-     * The outcomes kept per key, each a way one key can be loaded twice under a lease: a renewal
-     * found the lease gone while loading, the fill found it gone, the fill found a newer version,
-     * the holder gave it up without a fill, a follower's wait ran out and it asked Redis again, a
-     * caller won the lease after waiting for another holder, Redis could not be reached.
-     */
-    static final List<String> OUTCOMES = List.of("lost", "fenced", "refused", "released", "backstop", "takeover",
-            "direct");
+    /** The outcomes kept per key, each a way one key can be loaded twice under a lease. */
+    static final List<LeaseOutcome> OUTCOMES = Arrays.stream(LeaseOutcome.values())
+            .filter(outcome -> outcome.explainsDuplicate).toList();
 
     private final ConcurrentHashMap<Long, AtomicLongArray> keys = new ConcurrentHashMap<>();
     private final int maxKeys;
@@ -34,7 +30,7 @@ final class LeaseEventCounts {
     }
 
     /** Counts {@code outcome} for {@code id} if it is one of {@link #OUTCOMES}; other outcomes are not kept per key. */
-    void record(long id, String outcome) {
+    void record(long id, LeaseOutcome outcome) {
         int index = OUTCOMES.indexOf(outcome);
         if (index < 0) {
             return;
@@ -68,7 +64,7 @@ final class LeaseEventCounts {
             for (int i = 0; i < OUTCOMES.size(); i++) {
                 long n = counts.get(i);
                 if (n > 0) {
-                    outcomes.put(OUTCOMES.get(i), n);
+                    outcomes.put(OUTCOMES.get(i).tag, n);
                 }
             }
             if (!outcomes.isEmpty()) {

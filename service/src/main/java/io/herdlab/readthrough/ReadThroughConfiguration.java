@@ -12,7 +12,9 @@ import io.herdlab.coalesce.LocalSingleFlight;
 import io.herdlab.coalesce.NoCoalescer;
 import io.herdlab.guard.DbGuard;
 import io.herdlab.lease.Leases;
+import io.herdlab.metrics.CoalesceRole;
 import io.herdlab.metrics.HerdMetrics;
+import io.herdlab.metrics.LeaseOutcome;
 import io.herdlab.metrics.RedisCommandCounter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -62,7 +64,7 @@ class ReadThroughConfiguration {
     /** Coalescing events as herdlab's metrics. */
     private record MeteredEvents(HerdMetrics metrics) implements CoalesceEvents {
         @Override
-        public void role(String scope, String role) {
+        public void role(String scope, CoalesceRole role) {
             metrics.coalesceRole(scope, role);
         }
 
@@ -77,7 +79,7 @@ class ReadThroughConfiguration {
         }
 
         @Override
-        public void lease(String scope, String outcome, long id) {
+        public void lease(String scope, LeaseOutcome outcome, long id) {
             metrics.lease(scope, outcome, id);
         }
 

@@ -205,7 +205,7 @@ class LeaseUnderStressTest {
             assertThat(waitedMs).as("followers woke on the detached leader's fill, not at the lease's expiry")
                     .isLessThan(3_500);
             assertThat(keyQueries(replicas, id)).isEqualTo(1);
-            awaitCount(a, "releasedOnCancel", 1);
+            awaitCount(a, "callerLeft", 1);
             return null;
         });
         assertThat(db.userIndexScansAfterClose() - before).as("PostgreSQL's look-ups").isEqualTo(1);

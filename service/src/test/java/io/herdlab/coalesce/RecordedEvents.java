@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.herdlab.metrics.CoalesceRole;
+import io.herdlab.metrics.LeaseOutcome;
+
 /** Coalescing events counted by scope and name, for unit tests of the mechanisms. */
 public final class RecordedEvents implements CoalesceEvents {
 
@@ -20,8 +23,8 @@ public final class RecordedEvents implements CoalesceEvents {
     }
 
     @Override
-    public void role(String scope, String role) {
-        add(scope, role);
+    public void role(String scope, CoalesceRole role) {
+        add(scope, role.tag);
     }
 
     @Override
@@ -35,8 +38,8 @@ public final class RecordedEvents implements CoalesceEvents {
     }
 
     @Override
-    public void lease(String scope, String outcome, long id) {
-        add(scope, "lease-" + outcome);
+    public void lease(String scope, LeaseOutcome outcome, long id) {
+        add(scope, "lease-" + outcome.tag);
     }
 
     @Override

@@ -21,15 +21,17 @@ class LeaseEventsTest {
     @Test
     void theOutcomesThatExplainADuplicateAreKeptPerKeyTheOthersOnlyCounted() {
         HerdMetrics metrics = new HerdMetrics(registry, Duration.ofSeconds(5), 1000, Clock.systemUTC());
-        metrics.lease("lua", "acquired", 42);
-        metrics.lease("lua", "lost", 42);
-        metrics.lease("lua", "lost", 42);
-        metrics.lease("lua", "backstop", 42);
-        metrics.lease("tiered", "fenced", 7);
-        for (String outcome : new String[] {"refused", "released", "takeover", "direct"}) {
+        metrics.lease("lua", LeaseOutcome.ACQUIRED, 42);
+        metrics.lease("lua", LeaseOutcome.LOST, 42);
+        metrics.lease("lua", LeaseOutcome.LOST, 42);
+        metrics.lease("lua", LeaseOutcome.BACKSTOP, 42);
+        metrics.lease("tiered", LeaseOutcome.FENCED, 7);
+        for (LeaseOutcome outcome : new LeaseOutcome[] {LeaseOutcome.REFUSED, LeaseOutcome.RELEASED,
+                LeaseOutcome.TAKEOVER, LeaseOutcome.DIRECT}) {
             metrics.lease("redisson", outcome, 9);
         }
-        for (String outcome : new String[] {"busy", "extended", "error", "caller-left"}) {
+        for (LeaseOutcome outcome : new LeaseOutcome[] {LeaseOutcome.BUSY, LeaseOutcome.EXTENDED, LeaseOutcome.ERROR,
+                LeaseOutcome.CALLER_LEFT}) {
             metrics.lease("lua", outcome, 5);
         }
 
@@ -42,19 +44,19 @@ class LeaseEventsTest {
         assertThat(counter("lua", "caller-left")).as("counted, not kept per key").isEqualTo(1);
         assertThat(counter("tiered", "fenced")).isEqualTo(1);
         assertThat(metrics.coalesceSnapshot()).containsEntry("leaseLost", 2L).containsEntry("fenced", 1L)
-                .containsEntry("releasedOnCancel", 1L).containsEntry("leaseBackstops", 1L)
+                .containsEntry("callerLeft", 1L).containsEntry("leaseBackstops", 1L)
                 .containsEntry("leaseTakeovers", 1L).containsEntry("leaseEventsUntracked", 0L);
     }
 
     @Test
     void atMostTheTrackedKeysAreRememberedAndTheResetClearsThem() {
         HerdMetrics metrics = new HerdMetrics(registry, Duration.ofSeconds(5), 2, Clock.systemUTC());
-        metrics.lease("lua", "lost", 1);
-        metrics.lease("lua", "refused", 2);
-        metrics.lease("lua", "lost", 3);
-        metrics.lease("lua", "released", 1);
+        metrics.lease("lua", LeaseOutcome.LOST, 1);
+        metrics.lease("lua", LeaseOutcome.REFUSED, 2);
+        metrics.lease("lua", LeaseOutcome.LOST, 3);
+        metrics.lease("lua", LeaseOutcome.RELEASED, 1);
         // an outcome that is not kept per key does not take a slot
-        metrics.lease("lua", "acquired", 4);
+        metrics.lease("lua", LeaseOutcome.ACQUIRED, 4);
 
         assertThat(metrics.leaseEventsPerKey()).containsOnlyKeys(1L, 2L);
         assertThat(metrics.leaseEventsPerKey().get(1L)).containsExactly(Map.entry("lost", 1L), Map.entry("released", 1L));
@@ -64,7 +66,7 @@ class LeaseEventsTest {
         metrics.reset();
         assertThat(metrics.leaseEventsPerKey()).isEmpty();
         assertThat(metrics.coalesceSnapshot()).containsEntry("leaseEventsUntracked", 0L);
-        metrics.lease("lua", "backstop", 3);
+        metrics.lease("lua", LeaseOutcome.BACKSTOP, 3);
         assertThat(metrics.leaseEventsPerKey()).containsExactly(Map.entry(3L, Map.of("backstop", 1L)));
         assertThat(counter("lua", "lost")).as("Prometheus counters never reset").isEqualTo(2);
     }
