@@ -1,6 +1,7 @@
 package io.herdlab.lease;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
@@ -78,12 +79,15 @@ final class Leader {
 
     /**
      * Renews the lease every third of its time until disposed; stops once it is no longer held.
-     * A renewal still in flight when the next tick comes (Redis or this replica's event loop slow
-     * under the herd) makes that tick a no-op: the ticks must never pile up behind it, or the
-     * interval overflows and the renewals stop while the load goes on.
+     * The clock starts when the look-up that won it was sent, not when its reply was read: under
+     * the herd a replica may read that reply seconds late, and a first renewal timed from then
+     * would come after the lease ran out. A renewal still in flight when the next tick comes
+     * makes that tick a no-op: the ticks must never pile up behind it, or the interval overflows
+     * and the renewals stop while the load goes on.
      */
     private Disposable renewWhileLoading(Lease lease) {
-        return Flux.interval(renewEvery, renewEvery, timers)
+        long first = Math.max(0, lease.askedAt() + renewEvery.toMillis() - timers.now(TimeUnit.MILLISECONDS));
+        return Flux.interval(Duration.ofMillis(first), renewEvery, timers)
                 .onBackpressureDrop()
                 .concatMap(tick -> store.renew(lease).onErrorReturn(true), 0) // a failed call may yet hold
                 .takeUntil(held -> !held)

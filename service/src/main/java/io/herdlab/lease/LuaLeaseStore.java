@@ -73,7 +73,7 @@ final class LuaLeaseStore implements LeaseStore {
     private static LeaseClaim claim(long id, List<Object> reply, long askedAt) {
         String token = (String) reply.get(3);
         return "L".equals(reply.get(2))
-                ? new LeaseClaim.Won(new Lease(id, token, ""))
+                ? new LeaseClaim.Won(new Lease(id, token, "", askedAt))
                 : new LeaseClaim.Busy(token, (Long) reply.get(4), askedAt);
     }
 

@@ -65,7 +65,7 @@ final class RedissonLeaseStore implements LeaseStore {
             return redisson.getLock(scripts.leaseKey(id))
                     .tryLock(0, scripts.leaseTime.toMillis(), TimeUnit.MILLISECONDS, owner)
                     .map(locked -> locked
-                            ? new LeaseClaim.Won(new Lease(id, Long.toString(owner), redisson.getId() + ":" + owner))
+                            ? new LeaseClaim.Won(new Lease(id, Long.toString(owner), redisson.getId() + ":" + owner, askedAt))
                             : new LeaseClaim.Busy("", scripts.leaseTime.toMillis(), askedAt));
         });
     }

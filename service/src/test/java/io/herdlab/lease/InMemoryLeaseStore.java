@@ -40,6 +40,8 @@ final class InMemoryLeaseStore implements LeaseStore {
     Duration pubSubDelay = Duration.ofMillis(1);
     /** How long a renewal takes (a slow Redis). */
     Duration renewTime = Duration.ofMillis(1);
+    /** How late the replica reads each reply after Redis ran the command (a replica busy under the herd). */
+    Duration replyLag = Duration.ZERO;
     /** A Redis that answers nothing but this error. */
     volatile Throwable down;
 
@@ -69,7 +71,7 @@ final class InMemoryLeaseStore implements LeaseStore {
 
     /** Takes the lease for someone who will never fill (a holder that dies). */
     synchronized Lease takeAndVanish(long id) {
-        Lease lease = new Lease(id, "vanished-" + tokens.incrementAndGet(), "");
+        Lease lease = new Lease(id, "vanished-" + tokens.incrementAndGet(), "", now());
         leases.put(id, new Held(lease.token(), now() + leaseTime.toMillis()));
         return lease;
     }
@@ -87,7 +89,8 @@ final class InMemoryLeaseStore implements LeaseStore {
         return Mono.defer(() -> {
             calls.get(name).incrementAndGet();
             Throwable error = down;
-            return Mono.delay(after, time).then(error != null ? Mono.error(error) : Mono.fromSupplier(work));
+            return Mono.delay(after, time).then(error != null ? Mono.error(error) : Mono.fromSupplier(work))
+                    .delayElement(replyLag, time);
         });
     }
 
@@ -124,7 +127,7 @@ final class InMemoryLeaseStore implements LeaseStore {
         if (held == null || held.expiresAt() <= now()) {
             String token = "t" + tokens.incrementAndGet();
             leases.put(id, new Held(token, now() + leaseTime.toMillis()));
-            return new LeaseClaim.Won(new Lease(id, token, ""));
+            return new LeaseClaim.Won(new Lease(id, token, "", askedAt));
         }
         return new LeaseClaim.Busy(held.token(), held.expiresAt() - now(), askedAt);
     }

@@ -201,6 +201,20 @@ class LeaseProtocolTest {
     }
 
     @Test
+    void aLeaseWhoseReplyWasReadLateIsRenewedAtOnce() {
+        store.replyLag = Duration.ofMillis(2500); // Redis granted the 3 s lease 2.5 s before the leader read it
+        loadTime = Duration.ofSeconds(2);
+        LeaseCoalescer a = replica();
+        start(a, 1);
+        advance(Duration.ofSeconds(10));
+
+        assertThat(found()).isEqualTo(1);
+        assertThat(events.count("lua", "lease-lost") + events.count("lua", "lease-fenced")).isZero();
+        assertThat(events.count("lua", "lease-extended")).isPositive();
+        assertThat(store.cached(ID)).isNotNull();
+    }
+
+    @Test
     void aLeaseLostWhileLoadingFencesTheFillAndTheNewHolderFills() {
         loadTime = Duration.ofSeconds(2);
         LeaseCoalescer a = replica();
