@@ -100,6 +100,11 @@ class MultiReplicaCoalescingTest {
     }
 
     @Test
+    void tieredLeaseLoadsOnceForTheCluster() throws InterruptedException {
+        assertThat(herd("tiered")).isEqualTo(1);
+    }
+
+    @Test
     void redissonLeaseLoadsOnceForTheCluster() throws InterruptedException {
         assertThat(herd("redisson")).isEqualTo(1);
     }

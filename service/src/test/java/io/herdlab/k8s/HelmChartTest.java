@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class HelmChartTest {
 
-	static final List<String> PRESETS = List.of("baseline", "jitter", "local", "redisson", "lua", "full");
+	static final List<String> PRESETS = List.of("baseline", "jitter", "local", "redisson", "lua", "tiered", "full");
 
 	static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,7 +85,7 @@ class HelmChartTest {
 	}
 
 	@Test
-	void valuesYamlListsExactlyTheSixPresetsOfTheSchema() throws IOException {
+	void valuesYamlListsExactlyThePresetsOfTheSchema() throws IOException {
 		Map<?, ?> schema = JSON.readValue(HelmChart.DIRECTORY.resolve("values.schema.json").toFile(), Map.class);
 		Object presetEnum = ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) schema.get("properties"))
 				.get("mitigation")).get("properties")).get("preset")).get("enum");
@@ -93,7 +93,7 @@ class HelmChartTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "baseline", "jitter", "local", "redisson", "lua", "full" })
+	@ValueSource(strings = { "baseline", "jitter", "local", "redisson", "lua", "tiered", "full" })
 	void everyPresetReachesEveryPodWithTheReplicaCount(String preset) {
 		List<HasMetadata> objects = KubernetesManifests
 				.parse(HelmChart.template(Map.of("mitigation.preset", preset, "replicaCount", 4)));
