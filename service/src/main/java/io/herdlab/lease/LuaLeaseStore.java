@@ -9,7 +9,6 @@ import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.RedisScript;
 import io.herdlab.cache.UserCache;
 import io.herdlab.cache.UserCache.Lookup;
-import io.herdlab.cache.UserCache.Prepared;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
 import reactor.core.publisher.Mono;
 
@@ -18,18 +17,17 @@ import reactor.core.publisher.Mono;
  * ({@code lookup.lua}: the value, or the lease, or the holder's token and time left, in one round
  * trip). The token fences renewals and the fill, and only its holder can release it.
  */
-final class LuaLeaseStore implements LeaseStore {
+final class LuaLeaseStore extends ScriptedLeaseStore {
 
     private static final RedisScript LOOKUP = RedisScript.load("lease/lookup.lua");
 
-    private final LeaseScripts scripts;
     private final UserCache cache;
     private final Clock clock;
     /** Monotonic milliseconds (the scheduler's): when a look-up was sent. */
     private final LongSupplier now;
 
     LuaLeaseStore(LeaseScripts scripts, UserCache cache, Clock clock, LongSupplier now) {
-        this.scripts = scripts;
+        super(scripts);
         this.cache = cache;
         this.clock = clock;
         this.now = now;
@@ -75,20 +73,5 @@ final class LuaLeaseStore implements LeaseStore {
         return "L".equals(reply.get(2))
                 ? new LeaseClaim.Won(new Lease(id, token, "", askedAt))
                 : new LeaseClaim.Busy(token, (Long) reply.get(4), askedAt);
-    }
-
-    @Override
-    public Mono<LeaseScripts.Fill> fill(Lease lease, Prepared prepared, boolean absent) {
-        return scripts.fill(lease, prepared, absent);
-    }
-
-    @Override
-    public Mono<Boolean> renew(Lease lease) {
-        return scripts.renew(lease);
-    }
-
-    @Override
-    public Mono<Void> release(Lease lease, Notices.Kind why) {
-        return scripts.release(lease, why);
     }
 }

@@ -7,7 +7,6 @@ import java.util.function.LongSupplier;
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache;
 import io.herdlab.cache.UserCache.Lookup;
-import io.herdlab.cache.UserCache.Prepared;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
 import io.herdlab.metrics.RedisCommandCounter;
 import org.redisson.api.RedissonReactiveClient;
@@ -25,18 +24,17 @@ import reactor.core.publisher.Mono;
  * of its own. The lock's hash field ({@code <client id>:<that id>}) is the fencing token of the
  * renewals, the fill and the release, which are herdlab's scripts.
  */
-final class RedissonLeaseStore implements LeaseStore {
+final class RedissonLeaseStore extends ScriptedLeaseStore {
 
     private final RedissonReactiveClient redisson;
-    private final LeaseScripts scripts;
     private final UserCache cache;
     private final RedisCommandCounter commands;
     private final LongSupplier now;
 
     RedissonLeaseStore(RedissonReactiveClient redisson, LeaseScripts scripts, UserCache cache,
             RedisCommandCounter commands, LongSupplier now) {
+        super(scripts);
         this.redisson = redisson;
-        this.scripts = scripts;
         this.cache = cache;
         this.commands = commands;
         this.now = now;
@@ -88,20 +86,5 @@ final class RedissonLeaseStore implements LeaseStore {
             }
             return Mono.just(new Lookup(before.result(), before.entry(), new LeaseClaim.Won(lease)));
         });
-    }
-
-    @Override
-    public Mono<LeaseScripts.Fill> fill(Lease lease, Prepared prepared, boolean absent) {
-        return scripts.fill(lease, prepared, absent);
-    }
-
-    @Override
-    public Mono<Boolean> renew(Lease lease) {
-        return scripts.renew(lease);
-    }
-
-    @Override
-    public Mono<Void> release(Lease lease, Notices.Kind why) {
-        return scripts.release(lease, why);
     }
 }
