@@ -10,8 +10,9 @@ end
 
 -- A notice on the fills channel: <kind>|<user id>|<Redis time in ms>|<holder>|<payload>.
 -- F filled (the payload is the cached entry: followers answer with it), A absent (no such
--- user), X failed, R released (ask for the lease again). The holder is the lease's token (its
--- hash field for a Redisson lock), so a follower knows whose outcome it is.
+-- user), X failed, R released (ask for the lease again), E extended (the payload is the lease's
+-- new time in ms: followers move their backstop). The holder is the lease's token (its hash
+-- field for a Redisson lock), so a follower knows whose outcome it is.
 local function notify(channel, kind, id, holder, payload)
   local t = redis.call('TIME')
   redis.call('PUBLISH', channel,
