@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -54,11 +53,6 @@ public final class RedisScript {
     /** Sends the script's text once ({@code SCRIPT LOAD}), so its first calls are not refused. */
     public Mono<Void> preload(RedisReactiveCommands<String, String> redis) {
         return redis.scriptLoad(body).then();
-    }
-
-    /** One call whose reply is an array. */
-    public Mono<List<Object>> runList(RedisReactiveCommands<String, String> redis, String[] keys, String... args) {
-        return run(redis, ScriptOutputType.MULTI, keys, args);
     }
 
     private static String read(String path) {

@@ -7,8 +7,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
-import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.cache.UserCache;
+import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.coalesce.CoalesceEvents;
 import io.herdlab.coalesce.Coalescer;
 import io.herdlab.guard.UnavailableException;

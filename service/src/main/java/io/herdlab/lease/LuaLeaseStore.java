@@ -10,6 +10,7 @@ import io.herdlab.cache.RedisScript;
 import io.herdlab.cache.UserCache;
 import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
+import io.lettuce.core.ScriptOutputType;
 import reactor.core.publisher.Mono;
 
 /**
@@ -40,38 +41,45 @@ final class LuaLeaseStore extends ScriptedLeaseStore {
 
     @Override
     public Mono<Lookup> lookup(long id) {
-        return Mono.defer(() -> {
-            long askedAt = now.getAsLong();
-            return call(id, "read").map(reply -> switch ((String) reply.get(0)) {
-                case "H" -> cache.classify(CacheEntry.decode((String) reply.get(1)));
-                case "A" -> new Lookup(CacheResult.NEGATIVE, CacheEntry.notFound(0));
-                case "S" -> new Lookup(CacheResult.STALE, CacheEntry.decode((String) reply.get(1)),
-                        claim(id, reply, askedAt));
-                default -> new Lookup(CacheResult.MISS, null, claim(id, reply, askedAt));
-            });
+        return call(id, "read").map(reply -> switch (reply.kind()) {
+            case "H" -> cache.classify(CacheEntry.decode(reply.entry()));
+            case "A" -> new Lookup(CacheResult.NEGATIVE, CacheEntry.notFound(0));
+            case "S" -> new Lookup(CacheResult.STALE, CacheEntry.decode(reply.entry()), claim(id, reply));
+            default -> new Lookup(CacheResult.MISS, null, claim(id, reply));
         });
     }
 
     @Override
     public Mono<LeaseClaim> acquire(long id) {
+        return call(id, "lease").map(reply -> claim(id, reply));
+    }
+
+    /** {@code lookup.lua}'s answer ({kind, entry, claim, token, ttl}), and when it was asked for. */
+    private record Reply(List<Object> values, long askedAt) {
+        String kind() {
+            return (String) values.get(0);
+        }
+
+        String entry() {
+            return (String) values.get(1);
+        }
+    }
+
+    private Mono<Reply> call(long id, String mode) {
         return Mono.defer(() -> {
             long askedAt = now.getAsLong();
-            return call(id, "lease").map(reply -> claim(id, reply, askedAt));
+            String token = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+            return LOOKUP.<List<Object>>run(scripts.redis, ScriptOutputType.MULTI,
+                            new String[] {scripts.valueKey(id), scripts.leaseKey(id), scripts.outcomeKey(id)},
+                            token, Long.toString(scripts.leaseTime.toMillis()), Long.toString(clock.millis()), mode)
+                    .map(values -> new Reply(values, askedAt));
         });
     }
 
-    /** One {@code lookup.lua}: {kind, entry, claim, token, ttl}. */
-    private Mono<List<Object>> call(long id, String mode) {
-        String token = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
-        return LOOKUP.runList(scripts.redis,
-                new String[] {scripts.valueKey(id), scripts.leaseKey(id), scripts.outcomeKey(id)},
-                token, Long.toString(scripts.leaseTime.toMillis()), Long.toString(clock.millis()), mode);
-    }
-
-    private static LeaseClaim claim(long id, List<Object> reply, long askedAt) {
-        String token = (String) reply.get(3);
-        return "L".equals(reply.get(2))
-                ? new LeaseClaim.Won(new Lease(id, token, "", askedAt))
-                : new LeaseClaim.Busy(token, (Long) reply.get(4), askedAt);
+    private static LeaseClaim claim(long id, Reply reply) {
+        String token = (String) reply.values().get(3);
+        return "L".equals(reply.values().get(2))
+                ? new LeaseClaim.Won(new Lease(id, token, "", reply.askedAt()))
+                : new LeaseClaim.Busy(token, (Long) reply.values().get(4), reply.askedAt());
     }
 }
