@@ -46,6 +46,8 @@ class CacheConfiguration {
                 .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).build())
                 // bounds every command, the hit path's GET included (no second timer per call)
                 .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
+                // replies go on on Lettuce's computation threads: the I/O thread only reads them
+                .publishOnScheduler(true)
                 .build());
         return client;
     }

@@ -10,12 +10,16 @@ import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.CoalesceRole;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * In-process single-flight: one load per key in this replica, shared by every concurrent
  * caller. The load runs detached from its callers, so a caller that cancels (or times out)
  * never cancels it; its value or error reaches every caller; the entry is removed by identity
- * before the result is published, so a later caller starts a fresh load.
+ * before the result is published, so a later caller starts a fresh load. The callers that joined
+ * are answered on {@code wakeups}, not on the thread that completed the load: that is the Redis
+ * client's I/O thread (the fill's reply, or the lease's notice), and answering a hot key's
+ * hundreds of callers there held every other Redis reply of this replica for seconds.
  */
 public final class LocalSingleFlight implements Coalescer {
 
@@ -39,12 +43,17 @@ public final class LocalSingleFlight implements Coalescer {
     private final Coalescer downstream;
     private final Duration waitTimeout;
     private final CoalesceEvents events;
+    private final Scheduler wakeups;
 
-    /** @param downstream who loads for the leader: the database directly, or a lease across replicas */
-    public LocalSingleFlight(Coalescer downstream, Duration waitTimeout, CoalesceEvents events) {
+    /**
+     * @param downstream who loads for the leader: the database directly, or a lease across replicas
+     * @param wakeups    where the callers that joined a flight are answered
+     */
+    public LocalSingleFlight(Coalescer downstream, Duration waitTimeout, CoalesceEvents events, Scheduler wakeups) {
         this.downstream = downstream;
         this.waitTimeout = waitTimeout;
         this.events = events;
+        this.wakeups = wakeups;
     }
 
     /** A load in flight here answers the look-up (a miss) without asking Redis. */
@@ -72,6 +81,7 @@ public final class LocalSingleFlight implements Coalescer {
             events.role(SCOPE, CoalesceRole.FOLLOWER);
             long start = System.nanoTime();
             return existing.result.asMono()
+                    .publishOn(wakeups)
                     .doOnSuccess(entry -> {
                         long now = System.nanoTime();
                         events.followerWaited(SCOPE, Duration.ofNanos(now - start));

@@ -11,7 +11,9 @@ import reactor.core.scheduler.Scheduler;
  * A caller whose look-up found the lease taken: it waits for the holder's notice, which carries
  * the answer. The backstop (the holder died, or its notice was lost) fires when the holder's
  * lease would run out unrenewed, plus a margin; a holder that lives fills before then, or renews
- * and says so (its renewal's notice), so a clean run fires no backstop.
+ * and says so (its renewal's notice), so a clean run fires no backstop. A notice arrives on the
+ * Redis client's I/O thread; each follower goes on from it on {@code timers}, so that waking a hot
+ * key's followers never holds up the next notice.
  */
 final class Follower {
 
@@ -43,7 +45,7 @@ final class Follower {
                 return Mono.just(seen);
             }
             return waitFor(id, registration, busy.remainingMs());
-        });
+        }).publishOn(timers);
     }
 
     private Mono<Notices.Notice> waitFor(long id, Notices.Registration registration, long remainingMs) {

@@ -81,15 +81,16 @@ final class Leader {
      * Renews the lease every third of its time until disposed; stops once it is no longer held.
      * The clock starts when the look-up that won it was sent, not when its reply was read: under
      * the herd a replica may read that reply seconds late, and a first renewal timed from then
-     * would come after the lease ran out. A renewal still in flight when the next tick comes
-     * makes that tick a no-op: the ticks must never pile up behind it, or the interval overflows
-     * and the renewals stop while the load goes on.
+     * would come after the lease ran out. Each tick sends its renewal whether or not the last
+     * one's reply has been read (a renewal is idempotent): Redis applies a renewal when it gets
+     * it, but a busy replica may read the reply seconds later, and a tick that waited for that
+     * reply would reach Redis after the lease ran out.
      */
     private Disposable renewWhileLoading(Lease lease) {
         long first = Math.max(0, lease.askedAt() + renewEvery.toMillis() - timers.now(TimeUnit.MILLISECONDS));
         return Flux.interval(Duration.ofMillis(first), renewEvery, timers)
                 .onBackpressureDrop()
-                .concatMap(tick -> store.renew(lease).onErrorReturn(true), 0) // a failed call may yet hold
+                .flatMap(tick -> store.renew(lease).onErrorReturn(true)) // a failed call may yet hold
                 .takeUntil(held -> !held)
                 .subscribe(held -> events.lease(scope, held ? LeaseOutcome.EXTENDED : LeaseOutcome.LOST, lease.id()),
                         error -> log.warn("renewals of the lease on user {} stopped: {}", lease.id(), error.toString()));

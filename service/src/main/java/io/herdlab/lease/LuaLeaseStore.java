@@ -72,7 +72,13 @@ final class LuaLeaseStore extends ScriptedLeaseStore {
             return LOOKUP.<List<Object>>run(scripts.redis, ScriptOutputType.MULTI,
                             new String[] {scripts.valueKey(id), scripts.leaseKey(id), scripts.outcomeKey(id)},
                             token, Long.toString(scripts.leaseTime.toMillis()), Long.toString(clock.millis()), mode)
-                    .map(values -> new Reply(values, askedAt));
+                    .map(values -> new Reply(values, askedAt))
+                    // no answer in time, but Redis may have run it and granted this token the lease, which
+                    // nobody would use: hand it back at once (only if it is this token's), so that the
+                    // callers waiting on it ask again now rather than when it runs out
+                    .onErrorResume(error -> release(new Lease(id, token, "", askedAt), Notices.Kind.RELEASED)
+                            .onErrorResume(e -> Mono.empty())
+                            .then(Mono.error(error)));
         });
     }
 

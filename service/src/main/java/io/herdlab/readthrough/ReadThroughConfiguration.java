@@ -20,6 +20,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Schedulers;
 
 /** Picks the coalescer the mitigation names and builds the read-through cache around it. */
 @Configuration(proxyBeanMethods = false)
@@ -38,13 +39,13 @@ class ReadThroughConfiguration {
         return switch (mitigation.coalescer()) {
             case NONE -> new Coalescers(new NoCoalescer(cache), null);
             case LOCAL -> new Coalescers(new LocalSingleFlight(new NoCoalescer(cache), mitigation.waitTimeout(),
-                    events), null);
+                    events, Schedulers.parallel()), null);
             case LUA -> Coalescers.of(Leases.lua(lease));
             case REDISSON -> Coalescers.of(Leases.redisson(lease));
             case TIERED -> {
                 Leases leases = Leases.lua(lease);
                 yield new Coalescers(new LocalSingleFlight(leases.coalescer(),
-                        mitigation.waitTimeout().plus(TIERED_MARGIN), events), leases);
+                        mitigation.waitTimeout().plus(TIERED_MARGIN), events, Schedulers.parallel()), leases);
             }
         };
     }

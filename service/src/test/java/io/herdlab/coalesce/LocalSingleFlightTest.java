@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +43,7 @@ class LocalSingleFlightTest {
 
     @Test
     void concurrentCallersShareOneLoad() {
-        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics);
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics, Schedulers.parallel());
         AtomicInteger loads = new AtomicInteger();
         Sinks.One<CacheEntry> db = Sinks.one();
         Supplier<Mono<CacheEntry>> fetch = () -> {
@@ -63,7 +64,7 @@ class LocalSingleFlightTest {
 
     @Test
     void theLeadersErrorReachesEveryFollowerAtOnce() {
-        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(30), metrics);
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(30), metrics, Schedulers.parallel());
         Sinks.One<CacheEntry> db = Sinks.one();
         List<Mono<CacheEntry>> callers = java.util.stream.IntStream.range(0, 10)
                 .mapToObj(i -> flight.load(2, MISS, db::asMono).cache()).toList();
@@ -78,7 +79,7 @@ class LocalSingleFlightTest {
 
     @Test
     void aCancelledFollowerDoesNotCancelTheLeadersLoad() {
-        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics);
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics, Schedulers.parallel());
         AtomicBoolean cancelled = new AtomicBoolean();
         Sinks.One<CacheEntry> db = Sinks.one();
         Mono<CacheEntry> load = db.asMono().doOnCancel(() -> cancelled.set(true));
@@ -97,7 +98,7 @@ class LocalSingleFlightTest {
 
     @Test
     void aFollowersWaitIsBounded() {
-        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofMillis(200), metrics);
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofMillis(200), metrics, Schedulers.parallel());
         flight.load(4, MISS, Mono::never).subscribe();
         StepVerifier.create(flight.load(4, MISS, Mono::never))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnavailableException.class)
@@ -108,7 +109,7 @@ class LocalSingleFlightTest {
 
     @Test
     void aFinishedLoadNeverRemovesANewerOneUnderTheSameKey() {
-        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics);
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics, Schedulers.parallel());
         Sinks.One<CacheEntry> first = Sinks.one();
         flight.load(5, MISS, first::asMono).subscribe();
         first.tryEmitValue(CacheEntry.found("{\"v\":1}", 1, 1));
@@ -129,7 +130,7 @@ class LocalSingleFlightTest {
 
     @Test
     void aReaderNeverWaitsOnABackgroundRefreshWhichAnswersNobody() {
-        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics);
+        LocalSingleFlight flight = new LocalSingleFlight(direct, Duration.ofSeconds(5), metrics, Schedulers.parallel());
         Sinks.One<CacheEntry> refreshing = Sinks.one();
         flight.refresh(1, MISS, refreshing::asMono).subscribe();
         CacheEntry loaded = CacheEntry.found("{\"id\":1}", 2, 3);

@@ -1,0 +1,117 @@
+package io.herdlab.lease;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.herdlab.Mitigation;
+import io.herdlab.PrivateRedis;
+import io.herdlab.cache.CacheKeys;
+import io.herdlab.cache.RedisScript;
+import io.herdlab.cache.UserCache;
+import io.herdlab.metrics.HerdMetrics.CacheResult;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code lookup.lua} on a real (private) redis-server: the read hands out the lease, the next
+ * read is told who holds it and for how long, and a read whose reply comes too late gives back
+ * the lease Redis granted it, which nobody would otherwise use until it ran out.
+ */
+class LuaLeaseStoreTest {
+
+    static final Duration LEASE = Duration.ofSeconds(5);
+    static PrivateRedis server;
+    static RedisClient client;
+    static StatefulRedisConnection<String, String> connection;
+    static RedisCommands<String, String> direct;
+
+    final CacheKeys keys = new CacheKeys("lua-lease-test-" + UUID.randomUUID() + ":");
+    final Mitigation mitigation = new Mitigation(Mitigation.Preset.LUA, Duration.ZERO, Mitigation.CoalescerKind.LUA,
+            Duration.ofSeconds(10), LEASE, false, Duration.ZERO, false, 1.0, Duration.ZERO, false, 0);
+    final LeaseScripts scripts = new LeaseScripts(connection.reactive(), keys, LEASE);
+    final LuaLeaseStore store = new LuaLeaseStore(scripts, new UserCache(connection.reactive(), keys,
+            Duration.ofSeconds(60), mitigation, Clock.systemUTC(), Duration.ofSeconds(60), new RedisScript("return 1")),
+            Clock.systemUTC(), () -> Schedulers.parallel().now(TimeUnit.MILLISECONDS));
+
+    @BeforeAll
+    static void startRedis() {
+        server = PrivateRedis.start(null);
+        client = RedisClient.create(server.url(0));
+        client.setOptions(ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(300)))
+                .build());
+        connection = client.connect();
+        direct = client.connect().sync();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        client.shutdown();
+        server.close();
+    }
+
+    @Test
+    void aMissHandsOutTheLeaseAndTheNextReadIsToldWhoHoldsItAndForHowLong() {
+        UserCache.Lookup first = store.lookup(1).block();
+        assertThat(first.result()).isEqualTo(CacheResult.MISS);
+        assertThat(first.claim()).isInstanceOf(LeaseClaim.Won.class);
+        String token = ((LeaseClaim.Won) first.claim()).lease().token();
+
+        UserCache.Lookup second = store.lookup(1).block();
+        assertThat(second.result()).isEqualTo(CacheResult.MISS);
+        LeaseClaim.Busy busy = (LeaseClaim.Busy) second.claim();
+        assertThat(busy.holder()).isEqualTo(token);
+        assertThat(busy.remainingMs()).isBetween(1L, LEASE.toMillis());
+    }
+
+    @Test
+    void aReadWhoseReplyComesTooLateGivesBackTheLeaseRedisGrantedIt() throws InterruptedException {
+        String leaseKey = scripts.leaseKey(2);
+        store.preload().block(); // so that the frozen look-up is the script itself, not a NOSCRIPT refusal
+        List<String> notices = new CopyOnWriteArrayList<>();
+        StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                notices.add(message);
+            }
+        });
+        pubSub.sync().subscribe(keys.fillsChannel());
+        server.freeze(); // SIGSTOP: the look-up waits in the socket, the client gives up after 300 ms
+        try {
+            StepVerifier.create(store.lookup(2))
+                    .expectError(RedisCommandTimeoutException.class)
+                    .verify(Duration.ofSeconds(5));
+        }
+        finally {
+            server.thaw(); // Redis now runs the look-up (granting the lease), then the hand-back sent after it
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (direct.exists(leaseKey) == 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(direct.exists(leaseKey)).as("the orphaned lease was handed back").isZero();
+        assertThat(notices).as("granted, then handed back with a notice: its followers ask again")
+                .anyMatch(n -> n.startsWith("R|2|"));
+        pubSub.close();
+        UserCache.Lookup next = store.lookup(2).block();
+        assertThat(next.claim()).as("the next reader gets the lease at once").isInstanceOf(LeaseClaim.Won.class);
+    }
+}
