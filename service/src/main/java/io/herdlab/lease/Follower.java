@@ -11,9 +11,8 @@ import reactor.core.scheduler.Scheduler;
  * A caller whose look-up found the lease taken: it waits for the holder's notice, which carries
  * the answer. The backstop (the holder died, or its notice was lost) fires when the holder's
  * lease would run out unrenewed, plus a margin; a holder that lives fills before then, or renews
- * and says so (its renewal's notice), so a clean run fires no backstop. A notice arrives on the
- * Redis client's I/O thread; each follower goes on from it on {@code timers}, so that waking a hot
- * key's followers never holds up the next notice.
+ * and says so (its renewal's notice), so a clean run fires no backstop. Each follower goes on
+ * from its notice on the wake-up threads ({@link LeaseThreads}).
  */
 final class Follower {
 
@@ -23,12 +22,14 @@ final class Follower {
     private final String scope;
     private final Notices notices;
     private final Scheduler timers;
+    private final Scheduler wakeups;
     private final CoalesceEvents events;
 
-    Follower(String scope, Notices notices, Scheduler timers, CoalesceEvents events) {
+    Follower(String scope, Notices notices, LeaseThreads threads, CoalesceEvents events) {
         this.scope = scope;
         this.notices = notices;
-        this.timers = timers;
+        this.timers = threads.timers();
+        this.wakeups = threads.wakeups();
         this.events = events;
     }
 
@@ -45,7 +46,7 @@ final class Follower {
                 return Mono.just(seen);
             }
             return waitFor(id, registration, busy.remainingMs());
-        }).publishOn(timers);
+        }).publishOn(wakeups);
     }
 
     private Mono<Notices.Notice> waitFor(long id, Notices.Registration registration, long remainingMs) {

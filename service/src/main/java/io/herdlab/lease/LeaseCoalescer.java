@@ -47,11 +47,11 @@ final class LeaseCoalescer implements Coalescer {
     private final CoalesceEvents events;
 
     /**
-     * @param timers         every timer of the protocol (renewals, backstops, the wait bound) and its monotonic clock
+     * @param threads        the protocol's timers and clock, and where followers are woken
      * @param redisReachable false while the client has no connection to Redis: load directly
      */
     LeaseCoalescer(String scope, LeaseStore store, UserCache cache, Notices notices, Duration leaseTime,
-            Duration waitTimeout, BooleanSupplier redisReachable, Scheduler timers, CoalesceEvents events) {
+            Duration waitTimeout, BooleanSupplier redisReachable, LeaseThreads threads, CoalesceEvents events) {
         this.scope = scope;
         this.store = store;
         this.cache = cache;
@@ -59,10 +59,10 @@ final class LeaseCoalescer implements Coalescer {
         this.leaseTime = leaseTime;
         this.waitTimeout = waitTimeout;
         this.redisReachable = redisReachable;
-        this.timers = timers;
+        this.timers = threads.timers();
         this.events = events;
         this.leader = new Leader(scope, store, cache, leaseTime, timers, events);
-        this.follower = new Follower(scope, notices, timers, events);
+        this.follower = new Follower(scope, notices, threads, events);
     }
 
     @Override

@@ -58,10 +58,10 @@ public final class Leases implements AutoCloseable {
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final Coalescer coalescer;
 
-    /** What a lease needs from the rest of the service. */
+    /** What a lease needs from the rest of the service; {@code wakeups}: where followers are woken. */
     public record Context(RedisClient client, StatefulRedisConnection<String, String> connection,
             RedisSettings settings, UserCache cache, Mitigation mitigation, Clock clock, CoalesceEvents events,
-            RedisCommandCounter commands) {
+            RedisCommandCounter commands, Scheduler wakeups) {
     }
 
     private Leases(Context context, boolean redisson) {
@@ -92,7 +92,7 @@ public final class Leases implements AutoCloseable {
             store = lua;
         }
         coalescer = new LeaseCoalescer(redisson ? "redisson" : "lua", store, context.cache(), notices, m.leaseTime(),
-                m.waitTimeout(), connection::isOpen, timers, context.events());
+                m.waitTimeout(), connection::isOpen, new LeaseThreads(timers, context.wakeups()), context.events());
     }
 
     public static Leases lua(Context context) {

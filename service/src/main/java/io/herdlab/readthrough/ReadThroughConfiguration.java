@@ -20,6 +20,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /** Picks the coalescer the mitigation names and builds the read-through cache around it. */
@@ -29,23 +30,33 @@ class ReadThroughConfiguration {
     /** A local follower in front of a lease outlives its leader's own bounded wait. */
     private static final Duration TIERED_MARGIN = Duration.ofSeconds(1);
 
+    /**
+     * Where the callers that waited on another's load are answered: off the Redis client's
+     * threads (a hot key's hundreds of answers there held up every other reply) and off the
+     * lease's timers (a renewal tick would wait behind them).
+     */
+    @Bean(destroyMethod = "dispose")
+    Scheduler wakeups() {
+        return Schedulers.newParallel("herd-wakeup", Schedulers.DEFAULT_POOL_SIZE, true);
+    }
+
     @Bean(destroyMethod = "close")
     Coalescers coalescers(Mitigation mitigation, UserCache cache, HerdMetrics metrics, RedisClient client,
             StatefulRedisConnection<String, String> connection, RedisSettings settings, Clock clock,
-            RedisCommandCounter commands) {
+            RedisCommandCounter commands, Scheduler wakeups) {
         CoalesceEvents events = new MeteredEvents(metrics);
         Leases.Context lease = new Leases.Context(client, connection, settings, cache, mitigation, clock, events,
-                commands);
+                commands, wakeups);
         return switch (mitigation.coalescer()) {
             case NONE -> new Coalescers(new NoCoalescer(cache), null);
             case LOCAL -> new Coalescers(new LocalSingleFlight(new NoCoalescer(cache), mitigation.waitTimeout(),
-                    events, Schedulers.parallel()), null);
+                    events, wakeups), null);
             case LUA -> Coalescers.of(Leases.lua(lease));
             case REDISSON -> Coalescers.of(Leases.redisson(lease));
             case TIERED -> {
                 Leases leases = Leases.lua(lease);
                 yield new Coalescers(new LocalSingleFlight(leases.coalescer(),
-                        mitigation.waitTimeout().plus(TIERED_MARGIN), events, Schedulers.parallel()), leases);
+                        mitigation.waitTimeout().plus(TIERED_MARGIN), events, wakeups), leases);
             }
         };
     }

@@ -84,8 +84,8 @@ class LeaseProtocolTest {
     }
 
     LeaseCoalescer replica() {
-        return new LeaseCoalescer("lua", store, cache, store.subscribe(), LEASE, WAIT, () -> redisReachable, time,
-                events);
+        return new LeaseCoalescer("lua", store, cache, store.subscribe(), LEASE, WAIT, () -> redisReachable,
+                new LeaseThreads(time, time), events);
     }
 
     /** What {@code ReadThrough} does: the look-up, then the load when it found nothing to serve. */
