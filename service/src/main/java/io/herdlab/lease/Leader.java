@@ -48,6 +48,8 @@ final class Leader {
         return Mono.defer(() -> {
             Disposable renewals = renewWhileLoading(lease);
             return Mono.defer(load)
+                    // the fill checks the lease itself: a renewal racing it would only find it filled
+                    .doOnNext(entry -> renewals.dispose())
                     .flatMap(entry -> fill(lease, entry))
                     .onErrorResume(error -> giveUp(lease, error).then(Mono.error(error)))
                     .doFinally(signal -> renewals.dispose());
