@@ -17,7 +17,8 @@
 # Writes OUT/ (table.md, results.json, the raw runs) and the table into DOC between its markers.
 #
 # Env: PRESETS (default: all seven), ROUNDS=3, DURATION=10, WARMUP=30 (s of JIT warm-up per target), CONNECTIONS=50, HOT_ID=42,
-#      BURST=2000, BURST_CONNECTIONS=400, PROFILE= (cpu), OUT=reports/bench-<timestamp>,
+#      BURST=2000, BURST_CONNECTIONS=400, COLD_TTL=20 (s from the cold burst's warm to its expiry: the cached
+#      burst and the 11 s statistics wait fit before it), PROFILE= (cpu), OUT=reports/bench-<timestamp>,
 #      DOC=docs/performance.md (empty: leave docs alone), BENCH_JVM (JVM flags of every target,
 #      default -Xms512m -Xmx512m), PGHOST/PGPORT (127.0.0.1:5432, user postgres, trust),
 #      REDIS_URL (redis://127.0.0.1:6379). Needs wrk (installed from Debian when missing and
@@ -34,6 +35,7 @@ CONNECTIONS=${CONNECTIONS:-50}
 HOT_ID=${HOT_ID:-42}
 BURST=${BURST:-2000}
 BURST_CONNECTIONS=${BURST_CONNECTIONS:-400}
+COLD_TTL=${COLD_TTL:-20}
 PROFILE=${PROFILE:-}
 OUT=${OUT:-reports/bench-$(date -u +%Y%m%d-%H%M%S)}
 DOC=${DOC-docs/performance.md}
@@ -73,9 +75,10 @@ start() { # start NAME JAR ARGS...: a JVM with the bench's flags, its ports in P
   shift 2
   PORT[$name]=$(free_port)
   MGMT[$name]=$(free_port)
+  # no quiet period on SIGTERM (Netty's default is 2 s): stop waits for the JVM to exit
   # shellcheck disable=SC2086 # BENCH_JVM is a list of flags
-  java $BENCH_JVM -jar "$jar" --server.port="${PORT[$name]}" --management.server.port="${MGMT[$name]}" "$@" \
-    >"$OUT/logs/$name.log" 2>&1 &
+  java $BENCH_JVM -jar "$jar" --server.port="${PORT[$name]}" --management.server.port="${MGMT[$name]}" \
+    --spring.reactor.netty.shutdown-quiet-period=0s "$@" >"$OUT/logs/$name.log" 2>&1 &
   PID[$name]=$!
 }
 await_ready() { # await_ready NAME URL
@@ -91,11 +94,11 @@ stop() { # SIGTERM, then wait for the JVM to exit
   wait "${PID[$1]}" 2>/dev/null || true
   unset "PID[$1]"
 }
-start_replica() { # start_replica PRESET NAME
+start_replica() { # start_replica PRESET NAME: starts it; await_replica NAME waits until it is ready
   start "$2" "$JAR" --herd.instance-id="bench-$2" --herd.mitigation.preset="$1" --herd.cache.key-prefix="$PREFIX-$2:" \
     --spring.r2dbc.url="r2dbc:postgresql://$PGHOST:$PGPORT/$DB" --spring.data.redis.url="$REDIS_URL" --herd.admin.token=
-  await_ready "$2" "http://127.0.0.1:${MGMT[$2]}/actuator/health/readiness"
 }
+await_replica() { await_ready "$1" "http://127.0.0.1:${MGMT[$1]}/actuator/health/readiness"; }
 admin() { curl -sf -XPOST -H 'Content-Type: application/json' "http://127.0.0.1:${MGMT[$1]}/actuator/herd/$2" -d "$3"; }
 
 cleanup() {
@@ -112,17 +115,24 @@ STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 echo "bench: $OUT (load average at start $LOAD_BEFORE, $(nproc) cores)"
 
 # --- 1. warm hit --------------------------------------------------------------------------------
+# The JVMs start side by side, before anything is measured: the floor with the first replica, which
+# creates the schema and seeds alone (concurrent CREATE TABLE IF NOT EXISTS can collide), then the
+# other replicas together.
 first=${PRESETS%% *}
+start floor "$FLOOR_JAR" --floor.redis-url="$REDIS_URL" --floor.key-prefix="$PREFIX-floor:"
 start_replica "$first" "$first"
+await_replica "$first"
 admin "$first" seed '{"users":1000}' >/dev/null
 for preset in $PRESETS; do
   [ "$preset" = "$first" ] || start_replica "$preset" "$preset"
+done
+for preset in $PRESETS; do
+  await_replica "$preset"
   admin "$preset" warm '{"users":1000,"ttlSeconds":86400}' >/dev/null
 done
 # the floor serves the very JSON herdlab serves for the user
 body=$(curl -sf "http://127.0.0.1:${PORT[$first]}/users/$HOT_ID")
 redis-cli -u "$REDIS_URL" set "$PREFIX-floor:{user:$HOT_ID}" "$body" EX 86400 >/dev/null
-start floor "$FLOOR_JAR" --floor.redis-url="$REDIS_URL" --floor.key-prefix="$PREFIX-floor:"
 await_ready floor "http://127.0.0.1:${PORT[floor]}/users/$HOT_ID"
 read -r -a TARGETS <<<"floor $PRESETS"
 for target in "${TARGETS[@]}"; do
@@ -181,7 +191,8 @@ echo "cold burst: $BURST requests over $BURST_CONNECTIONS connections for user $
 for preset in $PRESETS; do
   name="$preset-cold"
   start_replica "$preset" "$name"
-  warm=$(admin "$name" warm '{"users":1000,"ttlSeconds":20,"aligned":true}')
+  await_replica "$name"
+  warm=$(admin "$name" warm "{\"users\":1000,\"ttlSeconds\":$COLD_TTL,\"aligned\":true}")
   expires_at=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["expiresAtEpochMs"])' "$warm")
   # the same burst while the key is cached: the JIT has compiled the path, as on a running service
   node scripts/burst.mjs "http://127.0.0.1:${PORT[$name]}" "/users/$HOT_ID" "$BURST" "$BURST_CONNECTIONS" >/dev/null

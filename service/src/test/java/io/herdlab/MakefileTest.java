@@ -47,6 +47,6 @@ class MakefileTest {
         String test = make("-n", "test");
         String check = make("-n", "check");
         assertThat(test).contains("mvn -B --no-transfer-progress verify").doesNotContain("-Dtest");
-        assertThat(check).contains("mvn -B --no-transfer-progress verify -Dtest='!LabQuickProfileTest,!LeaseUnderStressTest,");
+        assertThat(check).contains("mvn -B -T 2 --no-transfer-progress verify -Dtest='!LabQuickProfileTest,!LeaseUnderStressTest,");
     }
 }

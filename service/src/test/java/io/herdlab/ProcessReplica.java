@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +40,10 @@ public final class ProcessReplica implements AutoCloseable {
         int port = PrivateRedis.freePort();
         int managementPort = PrivateRedis.freePort();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", classPath,
-                "io.herdlab.HerdlabApplication"));
+        List<String> command = TestJvm.java("-Xmx512m", "-cp", classPath, "io.herdlab.HerdlabApplication");
         command.addAll(Replica.arguments(port, managementPort, id, r2dbcUrl, redisUrl, keyPrefix, args));
+        // stops at once on SIGTERM instead of after Netty's 2 s quiet period
+        command.add("--spring.reactor.netty.shutdown-quiet-period=0s");
         File log = new File(System.getProperty("java.io.tmpdir"), "herdlab-replica-" + id + "-" + port + ".log");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();

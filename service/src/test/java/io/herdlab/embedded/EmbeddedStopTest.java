@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.herdlab.HerdlabApplication;
+import io.herdlab.TestJvm;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,10 +27,10 @@ class EmbeddedStopTest {
     record Service(Process process, StringBuffer out) {
 
         static Service start() throws Exception {
-            ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+            ProcessBuilder builder = new ProcessBuilder(TestJvm.java(
                     "-Djava.io.tmpdir=" + OrphanRegistry.DIRECTORY.getParent(),
                     "-cp", System.getProperty("java.class.path"), HerdlabApplication.class.getName(),
-                    "--server.port=0", "--management.server.port=0", "--herd.db.seed-on-start=10")
+                    "--server.port=0", "--management.server.port=0", "--herd.db.seed-on-start=10"))
                     .redirectErrorStream(true);
             builder.environment().keySet().removeIf(name -> name.startsWith("SPRING_") || name.startsWith("HERD_"));
             Process process = builder.start();
