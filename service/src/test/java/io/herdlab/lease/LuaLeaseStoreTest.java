@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.herdlab.Mitigation;
 import io.herdlab.PrivateRedis;
+import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.CacheKeys;
 import io.herdlab.cache.RedisScript;
 import io.herdlab.cache.UserCache;
@@ -46,9 +49,10 @@ class LuaLeaseStoreTest {
     final Mitigation mitigation = new Mitigation(Mitigation.Preset.LUA, Duration.ZERO, Mitigation.CoalescerKind.LUA,
             Duration.ofSeconds(10), LEASE, false, Duration.ZERO, false, 1.0, Duration.ZERO, false, 0);
     final LeaseScripts scripts = new LeaseScripts(connection.reactive(), keys, LEASE);
-    final LuaLeaseStore store = new LuaLeaseStore(scripts, new UserCache(connection.reactive(), keys,
-            Duration.ofSeconds(60), mitigation, Clock.systemUTC(), Duration.ofSeconds(60), new RedisScript("return 1")),
-            Clock.systemUTC(), () -> Schedulers.parallel().now(TimeUnit.MILLISECONDS));
+    final UserCache cache = new UserCache(connection.reactive(), keys, Duration.ofSeconds(60), mitigation,
+            Clock.systemUTC(), Duration.ofSeconds(60), new RedisScript("return 1"));
+    final LuaLeaseStore store = new LuaLeaseStore(scripts, cache, Clock.systemUTC(),
+            () -> Schedulers.parallel().now(TimeUnit.MILLISECONDS));
 
     @BeforeAll
     static void startRedis() {
@@ -79,6 +83,28 @@ class LuaLeaseStoreTest {
         LeaseClaim.Busy busy = (LeaseClaim.Busy) second.claim();
         assertThat(busy.holder()).isEqualTo(token);
         assertThat(busy.remainingMs()).isBetween(1L, LEASE.toMillis());
+    }
+
+    @Test
+    void aHitIsOneGetAndNoScript() {
+        LeaseClaim.Won won = (LeaseClaim.Won) store.lookup(3).block().claim();
+        store.fill(won.lease(), cache.prepare(CacheEntry.found("{\"id\":3}", 1, 5)), false).block();
+        long scripts = calls("evalsha");
+        long gets = calls("get");
+
+        UserCache.Lookup hit = store.lookup(3).block();
+
+        assertThat(hit.result()).isEqualTo(CacheResult.HIT);
+        assertThat(calls("evalsha")).as("no script for a hit").isEqualTo(scripts);
+        assertThat(calls("get")).isEqualTo(gets + 1);
+    }
+
+    /** How many times Redis ran {@code command} (INFO commandstats; commands inside scripts included). */
+    static long calls(String command) {
+        String stats = direct.info("commandstats");
+        Matcher m = Pattern.compile("cmdstat_" + command + ":calls=(\\d+)")
+                .matcher(stats);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     @Test
