@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,8 +36,29 @@ public final class ProcessReplica implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts a replica and waits until it is ready; {@code args} are extra {@code --key=value} properties. */
+    /**
+     * Starts a replica and waits until it is ready; {@code args} are extra {@code --key=value}
+     * properties. Its ports are probed free here and bound by the child a few seconds later: when
+     * another process took one meanwhile (replicas started together, the other test JVMs' servers),
+     * the replica exits naming the port, and it is started again on new ports.
+     */
     public static ProcessReplica start(String id, String r2dbcUrl, String redisUrl, String keyPrefix, String... args) {
+        for (int attempt = 1; ; attempt++) {
+            ProcessReplica replica = launch(id, r2dbcUrl, redisUrl, keyPrefix, args);
+            try {
+                replica.awaitReady(id);
+                return replica;
+            }
+            catch (PortTaken taken) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("replica process " + id + " found its ports taken three times; see "
+                            + replica.log, taken);
+                }
+            }
+        }
+    }
+
+    private static ProcessReplica launch(String id, String r2dbcUrl, String redisUrl, String keyPrefix, String... args) {
         int port = PrivateRedis.freePort();
         int managementPort = PrivateRedis.freePort();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -47,24 +69,28 @@ public final class ProcessReplica implements AutoCloseable {
         File log = new File(System.getProperty("java.io.tmpdir"), "herdlab-replica-" + id + "-" + port + ".log");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-            ProcessReplica replica = new ProcessReplica(process, port, managementPort, log);
-            replica.awaitReady();
-            return replica;
+            return new ProcessReplica(process, port, managementPort, log);
         }
         catch (IOException ex) {
             throw new IllegalStateException("cannot start a replica process: " + ex.getMessage(), ex);
         }
     }
 
-    private void awaitReady() {
+    /**
+     * Ready when its management port says so and that port is this replica's: a readiness answer
+     * from another replica that holds the port is not this one's (it is about to exit).
+     */
+    private void awaitReady(String id) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
+                if (logText().contains("is already in use")) {
+                    throw new PortTaken();
+                }
                 throw new IllegalStateException("replica process died at start; see " + log);
             }
             try {
-                if (send(HttpRequest.newBuilder(URI.create(admin("/actuator/health/readiness"))).build()).statusCode()
-                        == 200) {
+                if (ready() && id.equals(instance())) {
                     return;
                 }
             }
@@ -74,6 +100,36 @@ public final class ProcessReplica implements AutoCloseable {
             sleep(200);
         }
         throw new IllegalStateException("replica process not ready after 90 s; see " + log);
+    }
+
+    private boolean ready() {
+        return send(probe("/actuator/health/readiness")).statusCode() == 200;
+    }
+
+    /** The id of the replica that answers on this one's management port. */
+    private String instance() {
+        return JSON.readTree(send(probe("/actuator/herd/summary")).body()).path("instance").asString();
+    }
+
+    /** A start-up probe: bounded, so that whatever holds the port cannot hold the start with it. */
+    private HttpRequest probe(String path) {
+        return HttpRequest.newBuilder(URI.create(admin(path))).timeout(Duration.ofSeconds(5)).build();
+    }
+
+    private String logText() {
+        try {
+            return Files.readString(log.toPath());
+        }
+        catch (IOException ex) {
+            return "";
+        }
+    }
+
+    /** The replica exited at start because another process had taken one of its ports. */
+    private static final class PortTaken extends RuntimeException {
+        PortTaken() {
+            super(null, null, false, false);
+        }
     }
 
     /** {@code kill -STOP}: the process freezes mid-whatever, its sockets stay open. */
