@@ -14,9 +14,10 @@ import io.lettuce.core.ScriptOutputType;
 import reactor.core.publisher.Mono;
 
 /**
- * herdlab's own lease: a string key holding its holder's random token, taken by the read itself
- * ({@code lookup.lua}: the value, or the lease, or the holder's token and time left, in one round
- * trip). The token fences renewals and the fill, and only its holder can release it.
+ * herdlab's own lease: a string key holding its holder's random token, taken by the read that
+ * misses ({@code lookup.lua}: the value, or the lease, or the holder's token and time left, in one
+ * round trip after the {@code GET}). The token fences renewals and the fill, and only its holder
+ * can release it.
  */
 final class LuaLeaseStore extends ScriptedLeaseStore {
 
