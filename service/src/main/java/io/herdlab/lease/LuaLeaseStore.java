@@ -10,6 +10,7 @@ import io.herdlab.cache.RedisScript;
 import io.herdlab.cache.UserCache;
 import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.ScriptOutputType;
 import reactor.core.publisher.Mono;
 
@@ -89,10 +90,12 @@ final class LuaLeaseStore extends ScriptedLeaseStore {
                     .map(values -> new Reply(values, askedAt))
                     // no answer in time, but Redis may have run it and granted this token the lease, which
                     // nobody would use: hand it back at once (only if it is this token's), so that the
-                    // callers waiting on it ask again now rather than when it runs out
-                    .onErrorResume(error -> release(new Lease(id, token, "", askedAt), Notices.Kind.RELEASED)
-                            .onErrorResume(e -> Mono.empty())
-                            .then(Mono.error(error)));
+                    // callers waiting on it ask again now rather than when it runs out (a refused or
+                    // dropped connection granted nothing, and would refuse the hand-back too)
+                    .onErrorResume(RedisCommandTimeoutException.class, timedOut ->
+                            release(new Lease(id, token, "", askedAt), Notices.Kind.RELEASED)
+                                    .onErrorResume(e -> Mono.empty())
+                                    .then(Mono.error(timedOut)));
         });
     }
 
