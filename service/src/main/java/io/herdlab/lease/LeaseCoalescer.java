@@ -37,6 +37,7 @@ final class LeaseCoalescer implements Coalescer {
     private final String scope;
     private final LeaseStore store;
     private final UserCache cache;
+    private final Renewals renewals;
     private final Leader leader;
     private final Follower follower;
     private final Notices notices;
@@ -61,7 +62,8 @@ final class LeaseCoalescer implements Coalescer {
         this.redisReachable = redisReachable;
         this.timers = threads.timers();
         this.events = events;
-        this.leader = new Leader(scope, store, cache, leaseTime, timers, events);
+        this.renewals = new Renewals(scope, store, leaseTime, timers, events);
+        this.leader = new Leader(scope, store, cache, renewals, events);
         this.follower = new Follower(scope, notices, threads, events);
     }
 
@@ -228,6 +230,11 @@ final class LeaseCoalescer implements Coalescer {
     /** Keys with a caller here waiting on their notices (zero once a burst is over). */
     int waitingKeys() {
         return notices.waiting();
+    }
+
+    /** Leases this replica renews right now (zero once the loads are done). */
+    int heldLeases() {
+        return renewals.held();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.herdlab.lease;
 
+import java.util.List;
+
 import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.cache.UserCache.Prepared;
 import reactor.core.publisher.Mono;
@@ -23,8 +25,11 @@ interface LeaseStore {
     /** Writes {@code prepared} if {@code lease} still holds and nothing newer is cached; tells the followers. */
     Mono<LeaseScripts.Fill> fill(Lease lease, Prepared prepared, boolean absent);
 
-    /** Extends {@code lease} to the full lease time; false when it is no longer held. */
-    Mono<Boolean> renew(Lease lease);
+    /**
+     * Extends each of {@code leases} to the full lease time, in one call; per lease, in order,
+     * false when it is no longer held.
+     */
+    Mono<List<Boolean>> renew(List<Lease> leases);
 
     /** Gives {@code lease} up without a fill and tells the followers {@code why}: ask again, or failed. */
     Mono<Void> release(Lease lease, Notices.Kind why);

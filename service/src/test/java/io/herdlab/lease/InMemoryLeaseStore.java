@@ -36,6 +36,8 @@ final class InMemoryLeaseStore implements LeaseStore {
     private final List<Notices> subscribers = new ArrayList<>();
     private final AtomicInteger tokens = new AtomicInteger();
     final Map<String, AtomicInteger> calls = new HashMap<>();
+    /** How many leases each renewal call carried, in order. */
+    final List<Integer> renewCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
     Duration roundTrip = Duration.ofMillis(1);
     Duration pubSubDelay = Duration.ofMillis(1);
     /** How long a renewal takes (a slow Redis). */
@@ -161,15 +163,23 @@ final class InMemoryLeaseStore implements LeaseStore {
     }
 
     @Override
-    public Mono<Boolean> renew(Lease lease) {
+    public Mono<List<Boolean>> renew(List<Lease> toRenew) {
+        renewCalls.add(toRenew.size());
         return call("renew", () -> {
             synchronized (this) {
-                if (!holds(lease)) {
-                    return false;
+                List<Boolean> held = new ArrayList<>();
+                List<Lease> extended = new ArrayList<>();
+                for (Lease lease : toRenew) {
+                    held.add(holds(lease));
+                    if (holds(lease)) {
+                        this.leases.put(lease.id(), new Held(lease.token(), now() + leaseTime.toMillis()));
+                        extended.add(lease);
+                    }
                 }
-                leases.put(lease.id(), new Held(lease.token(), now() + leaseTime.toMillis()));
-                publish(Notices.Kind.EXTENDED, lease, Long.toString(leaseTime.toMillis()));
-                return true;
+                if (!extended.isEmpty()) {
+                    publish(Notices.encodeExtended(extended, now(), leaseTime.toMillis()));
+                }
+                return held;
             }
         }, renewTime);
     }
@@ -188,7 +198,10 @@ final class InMemoryLeaseStore implements LeaseStore {
     }
 
     private void publish(Notices.Kind kind, Lease lease, String payload) {
-        String message = Notices.encode(kind, lease.id(), now(), lease.token(), payload);
+        publish(Notices.encode(kind, lease.id(), now(), lease.token(), payload));
+    }
+
+    private void publish(String message) {
         for (Notices notices : subscribers) {
             time.schedule(() -> notices.dispatch(message), pubSubDelay.toMillis(), TimeUnit.MILLISECONDS);
         }

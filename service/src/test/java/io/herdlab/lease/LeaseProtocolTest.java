@@ -103,6 +103,15 @@ class LeaseProtocolTest {
         return reads;
     }
 
+    /** Starts one read of each key {@code first}..{@code last} now. */
+    void startKeys(Coalescer coalescer, long first, long last) {
+        for (long id = first; id <= last; id++) {
+            long key = id;
+            coalescer.lookup(key).flatMap(lookup -> coalescer.load(key, lookup, load))
+                    .subscribe(answers::add, answers::add);
+        }
+    }
+
     void advance(Duration by) {
         time.advanceTimeBy(by);
     }
@@ -225,6 +234,45 @@ class LeaseProtocolTest {
         assertThat(events.count("lua", "lease-lost") + events.count("lua", "lease-fenced")).isZero();
         assertThat(store.calls("renew")).as("renewed as soon as the reply was read").isPositive();
         assertThat(store.cached(ID)).isNotNull();
+    }
+
+    @Test
+    void theLeasesOfManyLoadsAreRenewedTogetherInOneCallPerTick() {
+        loadTime = Duration.ofMillis(3500); // past the 3 s lease: each lease is renewed at 1, 2 and 3 s
+        LeaseCoalescer a = replica();
+        LeaseCoalescer b = replica();
+        startKeys(a, 1, 150);
+        advance(Duration.ofMillis(10));
+        startKeys(b, 1, 150); // a follower of each key on another replica
+        advance(Duration.ofSeconds(5));
+
+        assertThat(found()).isEqualTo(300);
+        assertThat(loads).hasValue(150);
+        assertThat(events.count("lua", "lease-extended")).isEqualTo(450);
+        // three ticks with leases due, each in calls of at most 100 leases: 6 calls, not 450
+        assertThat(store.renewCalls).containsExactly(100, 50, 100, 50, 100, 50);
+        // each call's one notice moved the backstop of every follower it named
+        assertThat(events.count("lua", "lease-backstop")).isZero();
+        assertThat(a.heldLeases()).isZero();
+    }
+
+    @Test
+    void aLeaseLostAmongOthersLeavesTheirRenewalsAndOnlyItsFillIsFenced() {
+        loadTime = Duration.ofMillis(3500);
+        LeaseCoalescer a = replica();
+        startKeys(a, 1, 3);
+        advance(Duration.ofMillis(1500)); // all three renewed once, at 1 s
+        store.expire(2); // key 2's lease is gone (it ran out in a pause, or Redis lost it)
+        advance(Duration.ofSeconds(3));
+
+        assertThat(found()).as("the holder still answers its callers").isEqualTo(3);
+        assertThat(store.renewCalls).as("the lost lease is renewed no more").containsExactly(3, 3, 2);
+        assertThat(events.count("lua", "lease-lost")).isEqualTo(1);
+        assertThat(events.count("lua", "lease-fenced")).isEqualTo(1);
+        assertThat(events.count("lua", "lease-extended")).isEqualTo(7);
+        assertThat(store.cached(1)).isNotNull();
+        assertThat(store.cached(2)).as("its fill was fenced").isNull();
+        assertThat(store.cached(3)).isNotNull();
     }
 
     @Test

@@ -99,6 +99,58 @@ class LuaLeaseStoreTest {
         assertThat(calls("get")).isEqualTo(gets + 1);
     }
 
+    @Test
+    void oneRenewalCallExtendsEveryLeaseStillHeldAndNamesThemInOneNotice() throws InterruptedException {
+        List<String> notices = subscribe();
+        Lease four = ((LeaseClaim.Won) store.lookup(4).block().claim()).lease();
+        Lease five = ((LeaseClaim.Won) store.lookup(5).block().claim()).lease();
+        Lease six = ((LeaseClaim.Won) store.lookup(6).block().claim()).lease();
+        direct.del(scripts.leaseKey(5)); // five's lease is gone
+        direct.pexpire(scripts.leaseKey(4), 1_000);
+        direct.pexpire(scripts.leaseKey(6), 1_000);
+        long scriptsBefore = calls("evalsha");
+
+        assertThat(store.renew(List.of(four, five, six)).block()).containsExactly(true, false, true);
+
+        assertThat(calls("evalsha")).as("one call for all three").isEqualTo(scriptsBefore + 1);
+        assertThat(direct.pttl(scripts.leaseKey(4))).isGreaterThan(1_000);
+        assertThat(direct.pttl(scripts.leaseKey(6))).isGreaterThan(1_000);
+        assertThat(direct.exists(scripts.leaseKey(5))).as("a renewal never takes a lease").isZero();
+        String notice = awaitNotice(notices, "E|");
+        Notices.Notice[] decoded = new Notices(() -> 0).decode(notice).toArray(Notices.Notice[]::new);
+        assertThat(decoded).extracting(Notices.Notice::id).containsExactly(4L, 6L);
+        assertThat(decoded).extracting(Notices.Notice::holder).containsExactly(four.token(), six.token());
+        assertThat(decoded).extracting(Notices.Notice::payload).containsOnly(Long.toString(LEASE.toMillis()));
+    }
+
+    /** The fills channel's messages from now on. */
+    List<String> subscribe() {
+        List<String> notices = new CopyOnWriteArrayList<>();
+        StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                notices.add(message);
+            }
+        });
+        pubSub.sync().subscribe(keys.fillsChannel());
+        return notices;
+    }
+
+    /** The first message starting with {@code prefix}, waited for up to 3 s (pub/sub has its own connection). */
+    static String awaitNotice(List<String> notices, String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            for (String notice : notices) {
+                if (notice.startsWith(prefix)) {
+                    return notice;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no notice starting with " + prefix + " in " + notices);
+    }
+
     /** How many times Redis ran {@code command} (INFO commandstats; commands inside scripts included). */
     static long calls(String command) {
         String stats = direct.info("commandstats");
@@ -111,15 +163,7 @@ class LuaLeaseStoreTest {
     void aReadWhoseReplyComesTooLateGivesBackTheLeaseRedisGrantedIt() throws InterruptedException {
         String leaseKey = scripts.leaseKey(2);
         store.preload().block(); // so that the frozen look-up is the script itself, not a NOSCRIPT refusal
-        List<String> notices = new CopyOnWriteArrayList<>();
-        StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
-        pubSub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                notices.add(message);
-            }
-        });
-        pubSub.sync().subscribe(keys.fillsChannel());
+        List<String> notices = subscribe();
         server.freeze(); // SIGSTOP: the look-up waits in the socket, the client gives up after 300 ms
         try {
             StepVerifier.create(store.lookup(2))
@@ -138,7 +182,6 @@ class LuaLeaseStoreTest {
         assertThat(direct.exists(leaseKey)).as("the orphaned lease was handed back").isZero();
         assertThat(notices).as("granted, then handed back with a notice: its followers ask again")
                 .anyMatch(n -> n.startsWith("R|2|"));
-        pubSub.close();
         UserCache.Lookup next = store.lookup(2).block();
         assertThat(next.claim()).as("the next reader gets the lease at once").isInstanceOf(LeaseClaim.Won.class);
     }
