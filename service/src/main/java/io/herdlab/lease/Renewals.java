@@ -59,17 +59,17 @@ final class Renewals {
     /**
      * Renews {@code lease} until the returned handle is disposed. Its clock starts when the
      * look-up that won it was sent, not when the reply was read: a reply read late (a busy
-     * replica) leaves a lease already due, and it is renewed at once.
+     * replica) leaves a lease already due, renewed with the next tick's others, or at once when
+     * less than a third of its time is left.
      */
     Disposable hold(Lease lease) {
         long now = timers.now(TimeUnit.MILLISECONDS);
-        long next = lease.askedAt() + renewEveryMs;
-        if (next <= now) {
+        if (lease.askedAt() + 2 * renewEveryMs <= now) {
             due.put(lease, now + renewEveryMs);
             send(List.of(lease));
         }
         else {
-            due.put(lease, next);
+            due.put(lease, lease.askedAt() + renewEveryMs);
         }
         synchronized (this) {
             if (ticker == null) {

@@ -44,6 +44,8 @@ final class InMemoryLeaseStore implements LeaseStore {
     Duration renewTime = Duration.ofMillis(1);
     /** How late the replica reads each reply after Redis ran the command (a replica busy under the herd). */
     Duration replyLag = Duration.ZERO;
+    /** How much later still the replica reads the reply of a claim (value or lease). */
+    Duration claimReplyLag = Duration.ZERO;
     /** A Redis that answers nothing but this error. */
     volatile Throwable down;
 
@@ -51,7 +53,7 @@ final class InMemoryLeaseStore implements LeaseStore {
         this.time = time;
         this.cache = cache;
         this.leaseTime = leaseTime;
-        for (String call : List.of("lookup", "acquire", "fill", "renew", "release")) {
+        for (String call : List.of("lookup", "claim", "acquire", "fill", "renew", "release")) {
             calls.put(call, new AtomicInteger());
         }
     }
@@ -92,24 +94,33 @@ final class InMemoryLeaseStore implements LeaseStore {
             calls.get(name).incrementAndGet();
             Throwable error = down;
             return Mono.delay(after, time).then(error != null ? Mono.error(error) : Mono.fromSupplier(work))
-                    .delayElement(replyLag, time);
+                    .delayElement(name.equals("claim") ? replyLag.plus(claimReplyLag) : replyLag, time);
         });
     }
 
     @Override
     public Mono<Lookup> lookup(long id) {
-        long askedAt = now();
         return call("lookup", () -> {
+            synchronized (this) {
+                String raw = values.get(id);
+                return raw == null ? Lookup.miss() : cache.classify(CacheEntry.decode(raw));
+            }
+        }, roundTrip);
+    }
+
+    @Override
+    public Mono<LeaseClaim> claim(long id) {
+        long askedAt = now();
+        return call("claim", () -> {
             synchronized (this) {
                 String raw = values.get(id);
                 if (raw != null) {
                     Lookup found = cache.classify(CacheEntry.decode(raw));
                     if (found.result() != CacheResult.STALE) {
-                        return found;
+                        return new LeaseClaim.Found(found.entry());
                     }
-                    return new Lookup(CacheResult.STALE, found.entry(), claim(id, askedAt));
                 }
-                return new Lookup(CacheResult.MISS, null, claim(id, askedAt));
+                return claim(id, askedAt);
             }
         }, roundTrip);
     }

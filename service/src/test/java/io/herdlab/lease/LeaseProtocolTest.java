@@ -90,7 +90,7 @@ class LeaseProtocolTest {
 
     /** What {@code ReadThrough} does: the look-up, then the load when it found nothing to serve. */
     static Mono<CacheEntry> read(Coalescer coalescer, Supplier<Mono<CacheEntry>> load) {
-        return coalescer.lookup(ID).flatMap(lookup -> lookup.entry() != null && lookup.claim() == null
+        return coalescer.lookup(ID).flatMap(lookup -> lookup.entry() != null
                 ? Mono.just(lookup.entry()) : coalescer.load(ID, lookup, load));
     }
 
@@ -130,8 +130,9 @@ class LeaseProtocolTest {
 
         assertThat(found()).isEqualTo(20);
         assertThat(loads).hasValue(1);
-        // the leader: its look-up and the fill; each follower: its look-up, woken by the fill's notice
+        // every reader: its read and its claim; the leader also the fill; each follower is woken by its notice
         assertThat(store.calls("lookup")).isEqualTo(20);
+        assertThat(store.calls("claim")).isEqualTo(20);
         assertThat(store.calls("fill")).isEqualTo(1);
         assertThat(store.calls("renew") + store.calls("release") + store.calls("acquire")).isZero();
         assertThat(events.count("lua", "lease-backstop")).isZero();
@@ -152,9 +153,26 @@ class LeaseProtocolTest {
 
         assertThat(found()).isEqualTo(22);
         assertThat(loads).hasValue(1);
-        assertThat(store.calls("lookup")).isEqualTo(2);
+        assertThat(store.calls("lookup") + store.calls("claim")).isEqualTo(4);
         assertThat(store.calls("fill")).isEqualTo(1);
         assertThat(events.count("local", "follower")).isEqualTo(20);
+    }
+
+    @Test
+    void tieredAsksForTheLeaseOncePerReplicaEvenWhenAllItsReadersMissAtOnce() {
+        Coalescer a = new LocalSingleFlight(replica(), WAIT, events, time);
+        Coalescer b = new LocalSingleFlight(replica(), WAIT, events, time);
+        start(a, 10); // all ten read before any answer: ten misses
+        start(b, 10);
+        advance(Duration.ofSeconds(1));
+
+        assertThat(found()).isEqualTo(20);
+        assertThat(loads).hasValue(1);
+        assertThat(store.calls("lookup")).isEqualTo(20);
+        // the misses of each replica share its local flight: one claim each, the leader's and one follower's
+        assertThat(store.calls("claim")).isEqualTo(2);
+        assertThat(store.calls("fill")).isEqualTo(1);
+        assertThat(events.count("local", "follower")).isEqualTo(18);
     }
 
     @Test
@@ -215,7 +233,7 @@ class LeaseProtocolTest {
         loadTime = Duration.ofSeconds(8);
         LeaseCoalescer a = replica();
         start(a, 1);
-        advance(Duration.ofSeconds(15));
+        advance(Duration.ofSeconds(20));
 
         assertThat(found()).isEqualTo(1);
         assertThat(events.count("lua", "lease-lost") + events.count("lua", "lease-fenced")).isZero();
@@ -437,13 +455,9 @@ class LeaseProtocolTest {
         LeaseCoalescer b = replica();
         start(a, 1);
         advance(Duration.ofMillis(10));
-        List<UserCache.Lookup> busy = new ArrayList<>();
-        b.lookup(ID).subscribe(busy::add);
-        advance(Duration.ofMillis(500)); // the holder fills and its notice arrives before b waits
-        assertThat(busy).singleElement().extracting(UserCache.Lookup::claim).isInstanceOf(LeaseClaim.Busy.class);
-
-        b.load(ID, busy.get(0), load).subscribe(answers::add, answers::add);
-        advance(Duration.ofMillis(1));
+        store.claimReplyLag = Duration.ofMillis(500); // b reads its "busy" after the holder's fill and its notice
+        start(b, 1);
+        advance(Duration.ofSeconds(1)); // b's backstop would come about 3 s after it read its reply
 
         assertThat(found()).isEqualTo(2);
         assertThat(loads).hasValue(1);

@@ -73,21 +73,19 @@ class LuaLeaseStoreTest {
 
     @Test
     void aMissHandsOutTheLeaseAndTheNextReadIsToldWhoHoldsItAndForHowLong() {
-        UserCache.Lookup first = store.lookup(1).block();
-        assertThat(first.result()).isEqualTo(CacheResult.MISS);
-        assertThat(first.claim()).isInstanceOf(LeaseClaim.Won.class);
-        String token = ((LeaseClaim.Won) first.claim()).lease().token();
+        assertThat(store.lookup(1).block().result()).as("the plain read").isEqualTo(CacheResult.MISS);
+        LeaseClaim first = store.claim(1).block();
+        assertThat(first).isInstanceOf(LeaseClaim.Won.class);
+        String token = ((LeaseClaim.Won) first).lease().token();
 
-        UserCache.Lookup second = store.lookup(1).block();
-        assertThat(second.result()).isEqualTo(CacheResult.MISS);
-        LeaseClaim.Busy busy = (LeaseClaim.Busy) second.claim();
+        LeaseClaim.Busy busy = (LeaseClaim.Busy) store.claim(1).block();
         assertThat(busy.holder()).isEqualTo(token);
         assertThat(busy.remainingMs()).isBetween(1L, LEASE.toMillis());
     }
 
     @Test
     void aHitIsOneGetAndNoScript() {
-        LeaseClaim.Won won = (LeaseClaim.Won) store.lookup(3).block().claim();
+        LeaseClaim.Won won = (LeaseClaim.Won) store.claim(3).block();
         store.fill(won.lease(), cache.prepare(CacheEntry.found("{\"id\":3}", 1, 5)), false).block();
         long scripts = calls("evalsha");
         long gets = calls("get");
@@ -102,9 +100,9 @@ class LuaLeaseStoreTest {
     @Test
     void oneRenewalCallExtendsEveryLeaseStillHeldAndNamesThemInOneNotice() throws InterruptedException {
         List<String> notices = subscribe();
-        Lease four = ((LeaseClaim.Won) store.lookup(4).block().claim()).lease();
-        Lease five = ((LeaseClaim.Won) store.lookup(5).block().claim()).lease();
-        Lease six = ((LeaseClaim.Won) store.lookup(6).block().claim()).lease();
+        Lease four = ((LeaseClaim.Won) store.claim(4).block()).lease();
+        Lease five = ((LeaseClaim.Won) store.claim(5).block()).lease();
+        Lease six = ((LeaseClaim.Won) store.claim(6).block()).lease();
         direct.del(scripts.leaseKey(5)); // five's lease is gone
         direct.pexpire(scripts.leaseKey(4), 1_000);
         direct.pexpire(scripts.leaseKey(6), 1_000);
@@ -166,7 +164,7 @@ class LuaLeaseStoreTest {
         List<String> notices = subscribe();
         server.freeze(); // SIGSTOP: the look-up waits in the socket, the client gives up after 300 ms
         try {
-            StepVerifier.create(store.lookup(2))
+            StepVerifier.create(store.claim(2))
                     .expectError(RedisCommandTimeoutException.class)
                     .verify(Duration.ofSeconds(5));
         }
@@ -182,7 +180,6 @@ class LuaLeaseStoreTest {
         assertThat(direct.exists(leaseKey)).as("the orphaned lease was handed back").isZero();
         assertThat(notices).as("granted, then handed back with a notice: its followers ask again")
                 .anyMatch(n -> n.startsWith("R|2|"));
-        UserCache.Lookup next = store.lookup(2).block();
-        assertThat(next.claim()).as("the next reader gets the lease at once").isInstanceOf(LeaseClaim.Won.class);
+        assertThat(store.claim(2).block()).as("the next reader gets the lease at once").isInstanceOf(LeaseClaim.Won.class);
     }
 }
