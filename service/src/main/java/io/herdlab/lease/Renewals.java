@@ -16,16 +16,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Keeps the leases this replica holds while their loads run: a lease is renewed once a third of
+ * Keeps the leases this replica holds while their loads run: a lease is renewed when a third of
  * the lease time has passed since it was asked for or last renewed, and every lease due is
  * renewed in the same call ({@code renew.lua}, up to {@link #BATCH} leases a call, as Redisson's
  * watchdog renews its locks). Under a herd a replica holds hundreds of leases whose loads wait
  * seconds for a database connection: one renewal call per lease cost more Redis commands than
  * the look-ups and fills together; one call per tick costs a handful per herd.
  *
- * <p>A tick comes every sixth of the lease time while a lease is held, so a lease is renewed
- * between a third and half of its time after the last grant, and still has half of it left. A
- * tick sends its renewals without waiting for the last tick's replies (a renewal is idempotent,
+ * <p>A tick comes every twelfth of the lease time while a lease is held and renews the leases that
+ * fall due before the next one: a lease is renewed between a quarter and a third of its time after
+ * the last grant, with two thirds of it left for the renewal to reach Redis. A tick sends its renewals without waiting for the last tick's replies (a renewal is idempotent,
  * and a replica busy under the herd reads replies seconds late: a tick that waited would reach
  * Redis after the leases ran out). A lease whose renewal finds it gone is lost and no longer
  * renewed; a call that failed may yet have renewed, so its leases are renewed again when next due.
@@ -40,6 +40,7 @@ final class Renewals {
     private final LeaseStore store;
     private final long renewEveryMs;
     private final Duration tick;
+    private final long tickMs;
     private final Scheduler timers;
     private final CoalesceEvents events;
     /** Leases held, by when their next renewal is due (the scheduler's clock, ms). */
@@ -51,7 +52,8 @@ final class Renewals {
         this.scope = scope;
         this.store = store;
         this.renewEveryMs = leaseTime.dividedBy(3).toMillis();
-        this.tick = leaseTime.dividedBy(6);
+        this.tick = leaseTime.dividedBy(12);
+        this.tickMs = tick.toMillis();
         this.timers = timers;
         this.events = events;
     }
@@ -96,7 +98,7 @@ final class Renewals {
         List<Lease> batch = new ArrayList<>();
         for (Map.Entry<Lease, Long> e : due.entrySet()) {
             // replace, not put: a lease whose load ended meanwhile stays gone
-            if (e.getValue() <= now && due.replace(e.getKey(), e.getValue(), now + renewEveryMs)) {
+            if (e.getValue() < now + tickMs && due.replace(e.getKey(), e.getValue(), now + renewEveryMs)) {
                 batch.add(e.getKey());
                 if (batch.size() == BATCH) {
                     send(batch);
