@@ -17,6 +17,10 @@ for node in $(kind get nodes --name "$KIND_CLUSTER"); do
   esac
 done
 ((${#nodes[@]} > 0)) || nodes=(${control_planes[@]+"${control_planes[@]}"})
+if ((${#nodes[@]} == 0)); then
+  echo "kind-load: the kind cluster $KIND_CLUSTER has no nodes (make kind-up creates it)" >&2
+  exit 1
+fi
 
 missing=()
 for node in ${nodes[@]+"${nodes[@]}"}; do

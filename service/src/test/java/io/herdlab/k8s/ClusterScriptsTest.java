@@ -194,7 +194,7 @@ class ClusterScriptsTest {
 		// macOS 13 and older have shasum only: a PATH with what make and the scripts run, but no sha256sum
 		Path bin = Files.createDirectories(scratch.resolve("macos-bin"));
 		for (String tool : List.of("make", "bash", "env", "cat", "cut", "git", "xargs", "date", "dirname", "shasum", "perl")) {
-			Files.createSymbolicLink(bin.resolve(tool), Path.of(Scripts.onPath(tool, "a basic tool")));
+			Files.createSymbolicLink(bin.resolve(tool), Path.of(Scripts.onPath(tool, ScriptLintTest.INSTALL)));
 		}
 		Map<String, String> macos = Map.of("PATH", bin.toString());
 		Scripts.Result dryRun = Scripts.run(List.of("make", "-n", "load-image"), macos, Duration.ofMinutes(1));
@@ -249,10 +249,7 @@ class ClusterScriptsTest {
 	private static Path copyScripts(Path repo) throws IOException {
 		Path script = Scripts.executable(repo.resolve("k8s/scripts/image-tag.sh"),
 				Files.readString(RepositoryRoot.path("k8s/scripts/image-tag.sh")));
-		Path sha256 = RepositoryRoot.path("k8s/scripts/sha256.sh");
-		if (Files.exists(sha256)) {
-			Scripts.executable(repo.resolve("k8s/scripts/sha256.sh"), Files.readString(sha256));
-		}
+		Scripts.executable(repo.resolve("k8s/scripts/sha256.sh"), Files.readString(RepositoryRoot.path("k8s/scripts/sha256.sh")));
 		return script;
 	}
 
