@@ -65,10 +65,9 @@ bench: build ## Hit path vs a bare WebFlux+Lettuce floor, cold burst per preset,
 ##@ Kubernetes
 
 KIND_CLUSTER ?= herdlab
-# Every kubectl and helm call names this context: a user's other clusters are never touched.
+# Every kubectl and helm call (here and in k8s/scripts) names this context: a user's other clusters are never touched.
 KUBE_CONTEXT := kind-$(KIND_CLUSTER)
 KUBECTL := kubectl --context $(KUBE_CONTEXT)
-HELM := helm --kube-context $(KUBE_CONTEXT)
 NAMESPACE ?= herdlab
 RELEASE ?= herdlab
 IMG_REPO ?= herdlab
@@ -79,7 +78,7 @@ endif
 IMG ?= $(IMG_REPO):$(IMG_TAG)
 # The load image: Node + artillery/package-lock.json, tagged by what it is built from.
 ifeq ($(origin LOAD_IMG),undefined)
-LOAD_IMG := herdlab-load:$(shell cat artillery/package.json artillery/package-lock.json k8s/load/Dockerfile | sha256sum | cut -c1-12)
+LOAD_IMG := herdlab-load:$(shell cat artillery/package.json artillery/package-lock.json k8s/load/Dockerfile | k8s/scripts/sha256.sh | cut -c1-12)
 endif
 REPLICAS ?= 3
 MODE ?= baseline
@@ -95,28 +94,24 @@ DOCKER_ARCH = $$(docker version --format '{{.Server.Arch}}')
 doctor: ## Check docker (and its memory), kind, kubectl, helm, JDK, Maven, architecture, ports, inotify, context; says how to fix each
 	KIND_CLUSTER=$(KIND_CLUSTER) HOST_PORTS="8080 $(GRAFANA_PORT)" k8s/scripts/doctor.sh
 
+# -Dmaven.test.skip=true: the image needs no test class, so none is compiled. (Maven 3.8 still
+# resolves the test-scoped dependencies: Surefire's goal asks for them even when skipped.)
 .PHONY: image
 image: ## Build the app image for the Docker host's architecture into the local Docker daemon with Jib (herdlab:<commit>[-dirty-<hash>])
-	$(MVN) -DskipTests -pl service -am package jib:dockerBuild -Dimage=$(IMG) -Djib.from.platforms=linux/$(DOCKER_ARCH)
+	$(MVN) -Dmaven.test.skip=true -pl service -am package jib:dockerBuild -Dimage=$(IMG) -Djib.from.platforms=linux/$(DOCKER_ARCH)
 
 .PHONY: image-tar
 image-tar: ## Build the app image as service/target/jib-image.tar with Jib (no Docker needed; amd64 unless JIB_PLATFORM=linux/arm64)
-	$(MVN) -DskipTests -pl service -am package jib:buildTar -Dimage=$(IMG) -Djib.from.platforms=$(or $(JIB_PLATFORM),linux/amd64)
+	$(MVN) -Dmaven.test.skip=true -pl service -am package jib:buildTar -Dimage=$(IMG) -Djib.from.platforms=$(or $(JIB_PLATFORM),linux/amd64)
 
 .PHONY: kind-up
 kind-up: ## Create the kind cluster (pinned node image; 1 control plane, 2 workers) and install kube-prometheus-stack (pinned); idempotent
 	KIND_CLUSTER=$(KIND_CLUSTER) k8s/scripts/kind-up.sh
 
 .PHONY: deploy
-deploy: image ## Build the image, kind-load it, helm upgrade --install the chart and roll the pods to this build (REPLICAS=3 MODE=baseline)
-	kind load docker-image $(IMG) --name $(KIND_CLUSTER)
-	$(HELM) upgrade --install $(RELEASE) helm/herdlab --namespace $(NAMESPACE) --create-namespace \
-	  --values k8s/herdlab-kind-values.yaml \
-	  --set image.repository=$(IMG_REPO) --set image.tag=$(IMG_TAG) \
-	  --set replicaCount=$(REPLICAS) --set mitigation.preset=$(MODE) \
-	  --wait --timeout 10m
-	$(KUBECTL) -n $(NAMESPACE) rollout status deployment/$(RELEASE) --timeout=5m
-	$(KUBECTL) -n $(NAMESPACE) get pods -o wide -L herdlab.io/preset
+deploy: image ## Build the image, load it into the kind workers, helm upgrade --install the chart and roll the pods to this build (REPLICAS=3 MODE=baseline)
+	KIND_CLUSTER=$(KIND_CLUSTER) NAMESPACE=$(NAMESPACE) RELEASE=$(RELEASE) IMG_REPO=$(IMG_REPO) IMG_TAG=$(IMG_TAG) \
+	  REPLICAS=$(REPLICAS) MODE=$(MODE) k8s/scripts/deploy.sh
 
 .PHONY: scale
 scale: ## Scale the app to REPLICAS=n pods with kubectl
@@ -128,10 +123,10 @@ mitigate: ## Switch every pod to MODE=<preset> (baseline|jitter|local|redisson|l
 	KIND_CLUSTER=$(KIND_CLUSTER) NAMESPACE=$(NAMESPACE) RELEASE=$(RELEASE) MODE=$(MODE) k8s/scripts/mitigate.sh
 
 .PHONY: load-image
-load-image: ## Build the Artillery image for the Docker host's architecture (Node + artillery/package-lock.json) and kind-load it
+load-image: ## Build the Artillery image for the Docker host's architecture (Node + artillery/package-lock.json) and load it into the kind workers lacking it
 	docker image inspect $(LOAD_IMG) >/dev/null 2>&1 || \
 	  docker build --platform linux/$(DOCKER_ARCH) -f k8s/load/Dockerfile -t $(LOAD_IMG) artillery
-	kind load docker-image $(LOAD_IMG) --name $(KIND_CLUSTER)
+	KIND_CLUSTER=$(KIND_CLUSTER) k8s/scripts/kind-load.sh $(LOAD_IMG)
 
 .PHONY: load
 load: load-image ## Run the Artillery herd as a Job in the cluster, wait, print the report (LOAD_ENV=quick, HERD_DIST=zipf, HERD_WARM_ALIGNED=true)

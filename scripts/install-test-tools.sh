@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the Kubernetes tests run offline, each only when missing (safe to run again):
-# kubectl in client mode (Debian's kubernetes-client), shellcheck and yamllint (Debian), and
-# action-validator (npm @action-validator/cli 0.6.0) for .github/workflows; wrk (Debian), the
-# load client of make bench and its test. Needs root for apt.
+# kubectl in client mode (Debian's kubernetes-client), shellcheck and yamllint (Debian), shasum
+# (Debian's perl: the image tags on a machine without sha256sum), and action-validator (npm
+# @action-validator/cli 0.6.0) for .github/workflows; wrk (Debian), the load client of make
+# bench and its test. Helm itself runs inside the tests' JVM (helm-java). Needs root for apt.
 set -euo pipefail
 
 missing=()
 command -v kubectl >/dev/null || missing+=(kubernetes-client)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v yamllint >/dev/null || missing+=(yamllint)
+command -v shasum >/dev/null || missing+=(perl)
 command -v wrk >/dev/null || missing+=(wrk)
 if ((${#missing[@]} > 0)); then
   echo "install-test-tools: apt-get install ${missing[*]}"

@@ -4,6 +4,7 @@
 # `make deploy` rolls the pods to it (a fixed tag with IfNotPresent never would).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+sha256=k8s/scripts/sha256.sh  # sha256sum, or shasum where there is none (macOS 13 and older)
 if ! commit=$(git rev-parse --short=12 HEAD 2>/dev/null); then
   echo "dev-$(date +%Y%m%d%H%M%S)" # not a git checkout: a new tag for every build
   exit 0
@@ -14,6 +15,6 @@ if [[ -z $(git status --porcelain --untracked-files=normal) ]]; then
 fi
 changes=$({
   git diff HEAD --binary
-  git ls-files --others --exclude-standard -z | xargs -0 -r sha256sum
-} | sha256sum | cut -c1-8)
+  git ls-files --others --exclude-standard -z | xargs -0 -r "$sha256"
+} | "$sha256" | cut -c1-8)
 echo "$commit-dirty-$changes"

@@ -7,11 +7,8 @@
 # The whole log is kept under reports/. Every kubectl call that reaches a cluster names the
 # kind context; the others run client-side only (--dry-run=client, --local).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-KIND_CLUSTER=${KIND_CLUSTER:-herdlab}
-KUBE_CONTEXT=${KUBE_CONTEXT:-kind-$KIND_CLUSTER}
-NAMESPACE=${NAMESPACE:-herdlab}
-RELEASE=${RELEASE:-herdlab}
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/cluster-env.sh"
 SCENARIO=${SCENARIO:-herd.yml}
 LOAD_ENV=${LOAD_ENV:-}                         # empty: the full herd; quick: the scenario's "quick" environment
 HERD_DIST=${HERD_DIST:-uniform}                # uniform | zipf
@@ -49,7 +46,9 @@ kube() { kubectl --context "$KUBE_CONTEXT" --namespace "$NAMESPACE" "$@"; }
     --from-file="$root/k8s/load/herd-admin.js"
 } | kube apply -f -
 
-kube delete job "$job" --ignore-not-found --wait=true
+# Foreground: returns once the previous run's pod is gone too, not just the Job (the default,
+# background, leaves an aborted run's Artillery firing while this one seeds and resets).
+kube delete job "$job" --ignore-not-found --wait=true --cascade=foreground
 patch=$(printf '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":"%s"},{"op":"replace","path":"/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef/name","value":"%s"}]' \
   "$LOAD_IMG" "$CREDENTIALS_SECRET")
 kubectl patch --local -f "$root/k8s/load/job.yaml" --type=json -p "$patch" -o yaml | kube apply -f -

@@ -99,3 +99,26 @@ seccompProfile:
 {{- required "redis.url is required when redis.enabled is false" .Values.redis.url }}
 {{- end }}
 {{- end }}
+
+{{/*
+The credentials given in values, as JSON. The Secret keeps every generated one across upgrades
+(templates/secret.yaml), so only these can change it.
+*/}}
+{{- define "herdlab.credentials.given" -}}
+{{- toJson (dict
+      "postgres-password" .Values.postgresql.superuserPassword
+      "password" .Values.postgresql.password
+      "exporter-password" .Values.postgresql.exporterPassword
+      "redis-password" .Values.redis.password
+      "admin-token" .Values.admin.token) }}
+{{- end }}
+
+{{/*
+Annotation of every pod that reads the credentials Secret: a changed credential rolls the pod,
+since a container reads its env only at start. An existingSecret is not the chart's to see.
+*/}}
+{{- define "herdlab.credentials.checksum" -}}
+{{- if not .Values.existingSecret -}}
+checksum/credentials: {{ include "herdlab.credentials.given" . | sha256sum }}
+{{- end }}
+{{- end }}

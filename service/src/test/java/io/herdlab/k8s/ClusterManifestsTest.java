@@ -3,6 +3,7 @@ package io.herdlab.k8s;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.herdlab.RepositoryRoot;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +24,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * each other: the names and ports one side writes are the ones the other side reads.
  */
 class ClusterManifestsTest {
+
+	/**
+	 * The newest kind release the docs can name with its node image (release notes of v0.33.0,
+	 * github.com/kubernetes-sigs/kind/releases/tag/v0.33.0: "The default node image is now
+	 * kindest/node:v1.37.0@sha256:a1ed…"), as found on 2026-12-02.
+	 */
+	static final String NEWEST_KIND = "v0.33.0";
+
+	/** kind release → the default node image its release notes name, by digest. */
+	static final Map<String, String> KIND_NODE_IMAGES = Map.of("v0.33.0",
+			"kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5");
 
 	@Test
 	void kindClusterHasOneControlPlaneAndTwoWorkersMappingTheAppNodePort() throws IOException {
@@ -58,6 +71,29 @@ class ClusterManifestsTest {
 		assertThat(dashboards.get("folderAnnotation")).isEqualTo("grafana_folder");
 
 		// ClusterScriptsTest: kind-up.sh installs the stack under the release name the monitors carry
+	}
+
+	@Test
+	void prometheusScrapesTheClusterAtTheUsualPaceAndHerdlabsPodsEveryFiveSeconds() throws IOException {
+		Map<String, Object> prometheusSpec = map(map(yaml(RepositoryRoot.path("k8s", "kube-prometheus-stack-values.yaml"))
+				.get("prometheus")).get("prometheusSpec"));
+		// every target the stack brings (kubelets, cAdvisor, node-exporters, ...) at the global interval
+		assertThat(Duration.parse("PT" + prometheusSpec.get("scrapeInterval")).toSeconds()).isGreaterThanOrEqualTo(30);
+		// herdlab's monitors set their own: the spike lasts seconds
+		List<ServiceMonitor> monitors = KubernetesManifests.ofType(kindRender(), ServiceMonitor.class);
+		assertThat(monitors).isNotEmpty().allSatisfy(monitor -> assertThat(monitor.getSpec().getEndpoints())
+				.allSatisfy(endpoint -> assertThat(endpoint.getInterval()).isEqualTo("5s")));
+	}
+
+	@Test
+	void theClusterRunsTheNodeImageOfTheNewestKindReleaseTheWorkflowInstalls() throws IOException {
+		Map<String, Object> workflow = yaml(RepositoryRoot.path(".github", "workflows", "kind.yml"));
+		List<Map<String, Object>> steps = list(map(map(workflow.get("jobs")).get("herd-on-kind")).get("steps"));
+		Object kind = steps.stream().filter(step -> String.valueOf(step.get("uses")).startsWith("helm/kind-action@"))
+				.map(step -> map(step.get("with")).get("version")).findFirst().orElseThrow();
+		assertThat(kind).isEqualTo(NEWEST_KIND);
+		List<Map<String, Object>> nodes = list(yaml(RepositoryRoot.path("kind-config.yaml")).get("nodes"));
+		assertThat(nodes).extracting(node -> node.get("image")).containsOnly(KIND_NODE_IMAGES.get(NEWEST_KIND));
 	}
 
 	@Test

@@ -11,12 +11,11 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.herdlab.RepositoryRoot;
 
-/** grafana/dashboards/*.json, the dashboards' single source, and the queries in them. */
+/** helm/herdlab/dashboards/*.json, the dashboards' single source, and the queries in them. */
 final class GrafanaDashboards {
 
-	static final Path DIRECTORY = RepositoryRoot.path("grafana", "dashboards");
+	static final Path DIRECTORY = HelmChart.DIRECTORY.resolve("dashboards");
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 

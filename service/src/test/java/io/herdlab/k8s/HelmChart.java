@@ -57,11 +57,91 @@ final class HelmChart {
 	}
 
 	/**
-	 * `helm lint --strict` of the chart with {@code valuesFile} (may be null) and {@code values}
-	 * ("a.b" keys) merged into its values.yaml: helm-java's lint takes no values, so it lints a
-	 * copy of the chart whose values.yaml is the merge.
+	 * The chart as a recorded `helm [--kube-context c] upgrade --install <release> <chart> <flags>`
+	 * would install it ({@code helmArgs}: what followed "helm"), rendered by helm-java with the
+	 * same release name, namespace, values files and --set values. helm-java has no --set-string:
+	 * each becomes a values file holding the string. Flags that change nothing in the render are
+	 * skipped; any other fails, so a new flag is looked at.
 	 */
-	static LintResult lint(Path valuesFile, Map<String, Object> values, Path scratch) {
+	static String templateAsInstalled(List<String> helmArgs) {
+		int install = helmArgs.indexOf("--install");
+		if (install < 0 || !helmArgs.get(install - 1).equals("upgrade")) {
+			throw new AssertionError("not a helm upgrade --install: " + helmArgs);
+		}
+		Path chart = RepositoryRoot.path().resolve(helmArgs.get(install + 2)).normalize();
+		if (!chart.equals(DIRECTORY.toAbsolutePath().normalize())) {
+			throw new AssertionError("installs " + chart + ", not " + DIRECTORY);
+		}
+		FakeKubernetesApi.ensureRunning();
+		TemplateCommand command = helm().template().withName(helmArgs.get(install + 1));
+		List<Path> scratch = new java.util.ArrayList<>();
+		try {
+			for (int i = install + 3; i < helmArgs.size(); i++) {
+				String flag = helmArgs.get(i);
+				switch (flag) {
+					case "--namespace" -> command.withNamespace(helmArgs.get(++i));
+					case "--values" -> command.withValuesFile(RepositoryRoot.path().resolve(helmArgs.get(++i)));
+					case "--set" -> {
+						String[] keyValue = helmArgs.get(++i).split("=", 2);
+						command.set(keyValue[0], keyValue[1]);
+					}
+					case "--set-string" -> {
+						String[] keyValue = helmArgs.get(++i).split("=", 2);
+						Map<String, Object> values = new LinkedHashMap<>();
+						Map<String, Object> at = values;
+						List<String> path = List.of(keyValue[0].split("\\."));
+						for (String part : path.subList(0, path.size() - 1)) {
+							at = child(at, part);
+						}
+						at.put(path.get(path.size() - 1), keyValue[1]);
+						Path file = Files.createTempFile("herdlab-set-string", ".yaml");
+						scratch.add(file);
+						Files.writeString(file, new Yaml().dump(values));
+						command.withValuesFile(file);
+					}
+					case "--timeout" -> i++;
+					case "--create-namespace", "--wait", "--server-side=true", "--force-conflicts" -> {
+					}
+					default -> throw new AssertionError("a flag the replay does not know: " + flag + " in " + helmArgs);
+				}
+			}
+			return command.call();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			scratch.forEach(file -> file.toFile().delete());
+		}
+	}
+
+	/**
+	 * The chart's hooks (the `helm test` pod), rendered: helm-java's template leaves hooks out,
+	 * so this renders a copy of the chart in which the hook annotation is renamed
+	 * (helm.sh/hook → herdlab.test/hook), which makes the hooks plain objects of the manifest;
+	 * every other annotation stays. Returns the objects of templates/tests/.
+	 */
+	static String templateHooks(Map<String, ?> values, Path scratch) {
+		Path copy = copy(scratch);
+		try (Stream<Path> files = Files.walk(copy.resolve("templates"))) {
+			for (Path file : files.filter(Files::isRegularFile).toList()) {
+				Files.writeString(file, Files.readString(file).replace("helm.sh/hook:", "herdlab.test/hook:"));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		FakeKubernetesApi.ensureRunning();
+		TemplateCommand command = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE);
+		values.forEach(command::set);
+		String rendered = command.call();
+		return java.util.Arrays.stream(rendered.split("(?m)^---$"))
+				.filter(document -> document.contains("# Source: herdlab/templates/tests/"))
+				.collect(java.util.stream.Collectors.joining("\n---\n"));
+	}
+
+	/** A copy of the chart under {@code scratch}, symlinks followed (as helm packages it). */
+	static Path copy(Path scratch) {
 		try {
 			Path copy = scratch.resolve("herdlab");
 			try (Stream<Path> files = Files.walk(DIRECTORY, FileVisitOption.FOLLOW_LINKS)) {
@@ -75,6 +155,21 @@ final class HelmChart {
 					}
 				}
 			}
+			return copy;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * `helm lint --strict` of the chart with {@code valuesFile} (may be null) and {@code values}
+	 * ("a.b" keys) merged into its values.yaml: helm-java's lint takes no values, so it lints a
+	 * copy of the chart whose values.yaml is the merge.
+	 */
+	static LintResult lint(Path valuesFile, Map<String, Object> values, Path scratch) {
+		try {
+			Path copy = copy(scratch);
 			Map<String, Object> merged = yamlMap(Files.readString(DIRECTORY.resolve("values.yaml")));
 			if (valuesFile != null) {
 				deepMerge(merged, yamlMap(Files.readString(valuesFile)));

@@ -30,7 +30,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
-import io.herdlab.RepositoryRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -278,6 +277,39 @@ class HelmChartTest {
 	}
 
 	@Test
+	void dashboardsRenderFromACheckoutWithoutSymlinks(@TempDir Path scratch) throws IOException {
+		// core.symlinks=false (Windows, some archives): git writes a symlink as a file holding its target
+		Path checkout = Files.createDirectories(scratch.resolve("herdlab"));
+		try (Stream<Path> files = Files.walk(HelmChart.DIRECTORY)) {
+			for (Path file : files.toList()) {
+				Path target = checkout.resolve(HelmChart.DIRECTORY.relativize(file).toString());
+				if (Files.isSymbolicLink(file)) {
+					Files.writeString(target, Files.readSymbolicLink(file).toString());
+				}
+				else if (Files.isDirectory(file)) {
+					Files.createDirectories(target);
+				}
+				else if (!Files.exists(target)) {
+					Files.copy(file, target);
+				}
+			}
+		}
+		FakeKubernetesApi.ensureRunning();
+		List<HasMetadata> objects = KubernetesManifests.parse(new com.marcnuri.helm.Helm(checkout).template()
+				.withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE).call());
+		assertThat(dashboardConfigMaps(objects)).isNotEmpty().hasSameSizeAs(dashboardFiles());
+
+		// and a chart without any dashboard says so instead of rendering none
+		try (Stream<Path> files = Files.list(checkout.resolve("dashboards"))) {
+			for (Path file : files.toList()) {
+				Files.delete(file);
+			}
+		}
+		assertThatThrownBy(() -> new com.marcnuri.helm.Helm(checkout).template().withName(HelmChart.RELEASE)
+				.withNamespace(HelmChart.NAMESPACE).call()).hasMessageContaining("the chart has no dashboards/*.json");
+	}
+
+	@Test
 	void everyDashboardFileIsProvisionedAsALabelledConfigMap() throws IOException {
 		List<ConfigMap> configMaps = dashboardConfigMaps(defaults);
 		List<Path> files = dashboardFiles();
@@ -293,13 +325,76 @@ class HelmChartTest {
 	}
 
 	@Test
-	void helmTestHookChecksReadinessAndTheTrafficPort() throws IOException {
-		// helm-java's template returns the release manifest, which leaves hooks out; lint renders
-		// them (lintsStrictWithoutWarnings), so here the hook's own template is read.
-		String hook = Files.readString(HelmChart.DIRECTORY.resolve("templates/tests/test-connection.yaml"));
-		assertThat(hook).contains("helm.sh/hook: test")
-				.contains("/actuator/health/readiness")
-				.contains("nc -z -w 5 {{ include \"herdlab.fullname\" . }} {{ .Values.service.port }}");
+	void helmTestPodKeepsItsLogAndAsksEveryReplicaByItsAddress(@TempDir Path scratch) throws IOException {
+		Pod test = ofType(KubernetesManifests.parse(HelmChart.templateHooks(Map.of(), scratch)), Pod.class).get(0);
+		assertThat(test.getMetadata().getAnnotations()).containsEntry("herdlab.test/hook", "test");
+		assertThat(test.getMetadata().getAnnotations().get("helm.sh/hook-delete-policy"))
+				.as("`helm test --logs` reads the pod after it succeeded (helm/helm#9098)").doesNotContain("hook-succeeded");
+
+		// its script, run by sh with stand-ins for busybox's nslookup, wget and nc
+		Path bin = Files.createDirectories(scratch.resolve("bin"));
+		Path calls = scratch.resolve("calls");
+		Scripts.executable(bin.resolve("nslookup"), """
+				#!/bin/sh
+				echo "nslookup $*" >> %1$s
+				printf 'Server:\\t\\t10.96.0.10\\nAddress:\\t10.96.0.10:53\\n\\n'
+				for address in $(cat %2$s/addresses); do printf 'Name:\\t%%s\\nAddress: %%s\\n\\n' "$2" "$address"; done
+				""".formatted(calls, scratch));
+		Scripts.executable(bin.resolve("wget"), """
+				#!/bin/sh
+				echo "wget $*" >> %1$s
+				for url; do :; done
+				if grep -qF "//$(cat %2$s/down 2>/dev/null):" <<EOF
+				$url
+				EOF
+				then echo '{"status":"DOWN"}'; else echo '{"status":"UP"}'; fi
+				""".formatted(calls, scratch));
+		Scripts.executable(bin.resolve("nc"), "#!/bin/sh\necho \"nc $*\" >> " + calls + "\n");
+		Container check = test.getSpec().getContainers().get(0);
+		Map<String, String> path = Map.of("PATH", bin + ":" + System.getenv("PATH"));
+
+		Files.writeString(scratch.resolve("addresses"), "10.244.1.5 10.244.2.6 10.244.2.7");
+		Scripts.Result ready = Scripts.run(check.getCommand(), path, java.time.Duration.ofSeconds(30));
+		assertThat(ready.exit()).as(ready.both()).isZero();
+		assertThat(Scripts.lines(calls)).containsExactly(
+				"nslookup -type=a herdlab-management.herdlab.svc.cluster.local",
+				"wget -q -T 5 -O- http://10.244.1.5:8081/actuator/health/readiness",
+				"wget -q -T 5 -O- http://10.244.2.6:8081/actuator/health/readiness",
+				"wget -q -T 5 -O- http://10.244.2.7:8081/actuator/health/readiness",
+				"nc -z -w 5 herdlab 8080");
+		assertThat(ready.out()).contains("herdlab is ready: 3 replica(s)");
+
+		Files.writeString(scratch.resolve("down"), "10.244.2.6");
+		Scripts.Result oneNotReady = Scripts.run(check.getCommand(), path, java.time.Duration.ofSeconds(30));
+		assertThat(oneNotReady.exit()).isNotZero();
+		assertThat(oneNotReady.err()).contains("the replica at 10.244.2.6 is not ready");
+
+		Files.delete(scratch.resolve("down"));
+		Files.writeString(scratch.resolve("addresses"), "10.244.1.5 10.244.2.6");
+		Scripts.Result oneMissing = Scripts.run(check.getCommand(), path, java.time.Duration.ofSeconds(30));
+		assertThat(oneMissing.exit()).as("a pod not ready has no DNS record: counted").isNotZero();
+		assertThat(oneMissing.err()).contains("2 replica(s) ready behind herdlab-management.herdlab.svc.cluster.local, expected 3");
+	}
+
+	@Test
+	void aChangedCredentialRollsEveryPodThatReadsIt() {
+		Map<String, Map<String, String>> first = podAnnotations(Map.of("redis.password", "one"));
+		Map<String, Map<String, String>> again = podAnnotations(Map.of("redis.password", "one"));
+		Map<String, Map<String, String>> changed = podAnnotations(Map.of("redis.password", "two"));
+		assertThat(again).as("the same values: no pod rolls").isEqualTo(first);
+		for (String reader : List.of("herdlab", "herdlab-redis", "herdlab-postgresql", "herdlab-postgres-exporter")) {
+			assertThat(changed.get(reader)).as(reader + " reads the credentials Secret").isNotEqualTo(first.get(reader));
+		}
+		// the exporter's queries, already, and PostgreSQL's init script: each rolls the pods that read it
+		assertThat(podAnnotations(Map.of("redis.password", "one", "postgresExporter.queries.herdlab_pg_stat_activity.query", "SELECT 1"))
+				.get("herdlab-postgres-exporter")).isNotEqualTo(first.get("herdlab-postgres-exporter"));
+		assertThat(first.get("herdlab-postgresql")).containsKey("checksum/init");
+	}
+
+	private static Map<String, Map<String, String>> podAnnotations(Map<String, ?> values) {
+		return ofType(KubernetesManifests.parse(HelmChart.template(values)), Deployment.class).stream()
+				.collect(Collectors.toMap(deployment -> deployment.getMetadata().getName(),
+						deployment -> deployment.getSpec().getTemplate().getMetadata().getAnnotations()));
 	}
 
 	@Test
@@ -443,12 +538,19 @@ class HelmChartTest {
 				.isGreaterThanOrEqualTo(60);
 	}
 
+	/** Images pinned by tag only, each with why (docs/kubernetes.md): no digest of it could be confirmed offline. */
+	static final List<String> TAG_ONLY = List.of("quay.io/prometheuscommunity/postgres-exporter:v0.17.1");
+
 	@Test
-	void everyImageIsPinnedAndTheAppRunsTheTagOfItsBuild() {
-		for (PodSpec pod : podSpecs(defaults)) {
-			Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream()).map(Container::getImage)
-					.filter(image -> !image.startsWith("herdlab:"))
-					.forEach(image -> assertThat(image).as("pinned").matches(".+:v?\\d+\\.\\d+(\\.\\d+)?"));
+	void everyImageIsPinnedByTagAndDigestAndTheAppRunsTheTagOfItsBuild(@TempDir Path scratch) {
+		List<PodSpec> pods = new java.util.ArrayList<>(podSpecs(defaults));
+		pods.addAll(podSpecs(KubernetesManifests.parse(HelmChart.templateHooks(Map.of(), scratch))));
+		List<String> images = pods.stream().flatMap(pod -> Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream()))
+				.map(Container::getImage).filter(image -> !image.startsWith("herdlab:")).distinct().toList();
+		assertThat(images).as("the test pod's busybox too").anyMatch(image -> image.startsWith("busybox:"));
+		for (String image : images) {
+			assertThat(image).as("pinned").matches(TAG_ONLY.contains(image) ? ".+:v?\\d+\\.\\d+(\\.\\d+)?"
+					: ".+:v?\\d+\\.\\d+(\\.\\d+)?@sha256:[0-9a-f]{64}");
 		}
 		Deployment app = named(KubernetesManifests.parse(HelmChart.template(Map.of("image.tag", "1a2b3c4d5e6f-dirty-0a1b2c3d"))),
 				Deployment.class, "herdlab");
@@ -471,12 +573,7 @@ class HelmChartTest {
 	}
 
 	static List<Path> dashboardFiles() {
-		try (Stream<Path> files = Files.list(RepositoryRoot.path("grafana", "dashboards"))) {
-			return files.filter(file -> file.toString().endsWith(".json")).sorted().toList();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return GrafanaDashboards.files();
 	}
 
 	/** Who may reach the app's management port, by the app's NetworkPolicy. */

@@ -1,6 +1,7 @@
 package io.herdlab.k8s;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,6 +169,39 @@ class LoadScriptTest {
 						job.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name"))));
 		// and its container runs with the chart's security context
 		assertThat(container.getSecurityContext()).isEqualTo(HelmChartTest.appContainer(app).getSecurityContext());
+	}
+
+	@Test
+	void anotherReleaseNameReachesTheObjectsMakeDeployNamesAfterIt(@TempDir Path stubs) {
+		// load.sh with RELEASE=lab, and the chart as `make deploy RELEASE=lab` installs it
+		assertThat(load(Map.of("RELEASE", "lab")).exit()).isZero();
+		Map<String, String> params = named(applied(), ConfigMap.class, "herdlab-load-params").getData();
+		String credentials = named(applied(), Job.class, "herdlab-load").getSpec().getTemplate().getSpec().getContainers().get(0)
+				.getEnv().get(0).getValueFrom().getSecretKeyRef().getName();
+
+		ClusterStandIns standIns = new ClusterStandIns(stubs);
+		Scripts.Result deploy = standIns.make("deploy", "RELEASE=lab", "IMG_TAG=abc123def456");
+		assertThat(deploy.exit()).as(deploy.both()).isZero();
+		List<HasMetadata> release = KubernetesManifests.parse(HelmChart.templateAsInstalled(standIns.helmInstall()));
+		assertThat(URI.create(params.get("TARGET")).getHost()).isEqualTo(named(release, Service.class, "lab").getMetadata().getName());
+		Service management = named(release, Service.class, params.get("HERD_MANAGEMENT_SERVICE"));
+		assertThat(String.valueOf(management.getSpec().getPorts().get(0).getPort())).isEqualTo(params.get("HERD_MANAGEMENT_PORT"));
+		named(release, io.fabric8.kubernetes.api.model.Secret.class, credentials);
+		// make scale, mitigate and deploy's rollout name deployment/$RELEASE
+		named(release, Deployment.class, "lab");
+		assertThat(standIns.calls()).contains("kubectl --context kind-herdlab -n herdlab rollout status deployment/lab --timeout=5m");
+	}
+
+	@Test
+	void aNewRunWaitsUntilThePreviousRunsPodIsGoneAndNodeIsNotPid1() {
+		assertThat(load(Map.of()).exit()).isZero();
+		// foreground: the delete returns when the Job's pods are gone, not only the Job
+		assertThat(Scripts.lines(shim.resolve("calls"))).filteredOn(call -> call.contains(" delete job herdlab-load "))
+				.singleElement().asString().contains("--wait=true").contains("--cascade=foreground");
+		// the pause container is the pod's PID 1: node gets SIGTERM's default action, it stops
+		PodSpec pod = named(applied(), Job.class, "herdlab-load").getSpec().getTemplate().getSpec();
+		assertThat(pod.getShareProcessNamespace()).isTrue();
+		assertThat(pod.getTerminationGracePeriodSeconds()).isLessThanOrEqualTo(10L);
 	}
 
 	@Test

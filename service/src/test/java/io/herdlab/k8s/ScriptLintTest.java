@@ -67,7 +67,8 @@ class ScriptLintTest {
 			}
 		}
 		assertThat(runs).containsSubsequence(List.of("make doctor", "make kind-up", "make deploy REPLICAS=3 MODE=$MODE"));
-		assertThat(runs).anyMatch(run -> run.startsWith("helm --kube-context kind-$KIND_CLUSTER test herdlab"));
+		// --logs: the chart keeps the test pod after it succeeds (HelmChartTest), so its log is there
+		assertThat(runs).anyMatch(run -> run.startsWith("helm --kube-context kind-$KIND_CLUSTER test herdlab") && run.contains(" --logs"));
 		assertThat(runs).anyMatch(run -> run.startsWith("make load LOAD_ENV=quick"));
 		assertThat(runs).anyMatch(run -> run.contains("duplicate queries") && run.contains("exit 1"));
 		assertThat(((Map<?, ?>) ((Map<?, ?>) jobs.values().iterator().next()).get("env")).get("MODE")).isEqualTo("lua");
