@@ -1,66 +1,28 @@
 package io.herdlab.lab;
 
 import java.util.Arrays;
-import java.util.Collection;
+
+import io.herdlab.contract.LatencyBuckets;
 
 /**
- * Latency histograms as the replicas publish them (fixed buckets, merged by adding counts), and
- * cumulative ones as Prometheus does; quantiles interpolate linearly inside a bucket.
+ * Quantiles of latency histograms: the replicas' fixed buckets (by the contract's one rule,
+ * {@link LatencyBuckets}), cumulative ones as Prometheus publishes them (interpolated linearly
+ * inside a bucket too), and raw client-side latencies (exact).
  */
 final class Histograms {
 
     private Histograms() {
     }
 
-    static long[] add(long[] into, long[] other) {
-        long[] out = into.length >= other.length ? into.clone() : Arrays.copyOf(into, other.length);
-        for (int i = 0; i < other.length; i++) {
-            out[i] += other[i];
-        }
-        return out;
-    }
-
-    static long[] sum(Collection<long[]> histograms) {
-        long[] out = new long[0];
-        for (long[] h : histograms) {
-            out = add(out, h);
-        }
-        return out;
-    }
-
-    static long count(long[] counts) {
-        return Arrays.stream(counts).sum();
-    }
-
     /**
-     * The q-quantile in ms of bucket {@code counts} under upper bounds {@code boundsMs} (one
-     * overflow bucket after the last bound), interpolated inside its bucket but never above
-     * {@code maxMs}, the slowest request seen, when it is known (&gt; 0) — as the service computes
-     * its own; NaN when empty.
+     * P50, P95, P99 in ms of the replicas' buckets by {@link LatencyBuckets#quantile}, capped at
+     * {@code maxMs} when it is known (&gt; 0: a run recorded before the replicas reported it has 0);
+     * NaN each when empty.
      */
-    static double percentile(long[] counts, long[] boundsMs, long maxMs, double q) {
-        long count = count(counts);
-        if (count == 0) {
-            return Double.NaN;
-        }
-        double rank = q * count;
-        long seen = 0;
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] > 0 && seen + counts[i] >= rank) {
-                double lower = i == 0 ? 0 : boundsMs[Math.min(i, boundsMs.length) - 1];
-                double upper = i < boundsMs.length ? boundsMs[i] : Math.max(maxMs, lower);
-                double value = lower + (upper - lower) * (rank - seen) / counts[i];
-                return maxMs > 0 ? Math.min(value, Math.max(maxMs, lower)) : value;
-            }
-            seen += counts[i];
-        }
-        return Double.NaN;
-    }
-
-    /** P50, P95, P99 in ms, capped at {@code maxMs} when known; NaN each when empty. */
     static double[] p50p95p99(long[] counts, long[] boundsMs, long maxMs) {
-        return new double[] {percentile(counts, boundsMs, maxMs, 0.50), percentile(counts, boundsMs, maxMs, 0.95),
-                percentile(counts, boundsMs, maxMs, 0.99)};
+        long max = maxMs > 0 ? maxMs : LatencyBuckets.UNKNOWN_MAX;
+        return new double[] {LatencyBuckets.quantile(counts, boundsMs, 0.50, max),
+                LatencyBuckets.quantile(counts, boundsMs, 0.95, max), LatencyBuckets.quantile(counts, boundsMs, 0.99, max)};
     }
 
     /** The q-quantile of a cumulative histogram, in its bounds' unit; the +Inf bucket reads as the last finite bound. */

@@ -1,17 +1,22 @@
 package io.herdlab.admin;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.herdlab.HerdProperties;
 import io.herdlab.Mitigation;
+import io.herdlab.contract.HerdSnapshot;
+import io.herdlab.contract.KeyQueries;
+import io.herdlab.contract.LeaseEvents;
 import io.herdlab.guard.DbGuard;
 import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.HerdMetrics;
 import io.herdlab.metrics.PoolWatcher;
 import io.herdlab.guard.DatabaseFailure;
 import io.herdlab.users.UserService;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -62,35 +67,26 @@ final class HerdAdmin {
     /** GET /actuator/herd: everything the lab and a person with curl read. */
     Mono<ServerResponse> snapshot(ServerRequest request) {
         return users.activity()
-                .<Object>map(rows -> rows)
+                .map(activity -> snapshot(activity, null))
                 .onErrorResume(error -> {
                     // the lab polls every second: the database's failure is logged by the request path
                     log.debug("pg_stat_activity could not be read for the snapshot: {}", error.toString());
-                    return Mono.just("unavailable: the database did not answer (see the service log)");
+                    return Mono.just(snapshot(List.of(), "unavailable: the database did not answer (see the service log)"));
                 })
-                .flatMap(activity -> {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("instance", herd.instanceId());
-                    out.put("preset", mitigation.preset().id());
-                    out.put("mitigation", mitigationView());
-                    out.put("epochMs", clock.millis());
-                    out.put("cache", metrics.cacheSnapshot());
-                    out.put("db", metrics.dbSnapshot());
-                    out.put("pool", pool.snapshot());
-                    out.put("latency", metrics.latencySnapshot());
-                    out.put("latencyBySecond", metrics.latencyBySecond());
-                    out.put("coalesce", metrics.coalesceSnapshot());
-                    out.put("breaker", guard.state());
-                    out.put("pgStatActivity", activity);
-                    return ok(out);
-                });
+                .flatMap(HerdAdmin::ok);
+    }
+
+    private HerdSnapshot snapshot(List<HerdSnapshot.Activity> activity, @Nullable String activityError) {
+        return new HerdSnapshot(herd.instanceId(), mitigation.preset().id(), mitigationView(), clock.millis(),
+                metrics.cacheSnapshot(), metrics.dbSnapshot(), pool.snapshot(), metrics.latencySnapshot(),
+                metrics.latencyBySecond(), metrics.coalesceSnapshot(), guard.state(), activity, activityError);
     }
 
     /** GET /actuator/herd/{view}: keys, lease-events, mitigation, summary. */
     Mono<ServerResponse> view(ServerRequest request) {
         return switch (request.pathVariable("view")) {
-            case "keys" -> ok(metrics.queriesPerKey());
-            case "lease-events" -> ok(metrics.leaseEventsPerKey());
+            case "keys" -> ok(new KeyQueries(metrics.queriesPerKey()));
+            case "lease-events" -> ok(new LeaseEvents(metrics.leaseEventsPerKey()));
             case "mitigation" -> ok(mitigationView());
             case "summary" -> ok(summary());
             default -> new AdminProblem(HttpStatus.NOT_FOUND, null, "unknown view '" + request.pathVariable("view")
@@ -167,49 +163,33 @@ final class HerdAdmin {
         return !token.configured() || token.matches(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
     }
 
-    /** The figures the quick start reads after a burst, on one line. */
-    private Map<String, Object> summary() {
-        Map<String, Object> cache = metrics.cacheSnapshot();
-        Map<String, Object> db = metrics.dbSnapshot();
-        Map<String, Object> coalesce = metrics.coalesceSnapshot();
-        long hits = number(cache, "hits");
-        long lookups = hits + number(cache, "misses") + number(cache, "stale");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("instance", herd.instanceId());
-        out.put("preset", mitigation.preset().id());
-        out.put("requests", lookups + number(cache, "negative") + number(cache, "errors"));
-        out.put("hitRatio", lookups == 0 ? null : Math.round(1000.0 * hits / lookups) / 1000.0);
-        out.put("dbQueries", db.get("queries"));
-        out.put("duplicateQueries", db.get("duplicateQueries"));
-        out.put("poolPeakPending", pool.snapshot().get("peakPending"));
-        out.put("leaders", coalesce.get("leaders"));
-        out.put("followers", coalesce.get("followers"));
-        out.put("coalesceTimeouts", coalesce.get("timeouts"));
-        out.put("p99Ms", metrics.latencySnapshot().get("p99Ms"));
-        return out;
+    /**
+     * {@code GET /actuator/herd/summary}: the figures the quick start reads after a burst, on one line.
+     *
+     * @param hitRatio hits among the look-ups that found a value or a miss (null before the first)
+     */
+    record Summary(String instance, String preset, long requests, @Nullable Double hitRatio, long dbQueries,
+            long duplicateQueries, int poolPeakPending, long leaders, long followers, long coalesceTimeouts,
+            double p99Ms) {
     }
 
-    private static long number(Map<String, Object> map, String key) {
-        return map.get(key) instanceof Number n ? n.longValue() : 0;
+    private Summary summary() {
+        HerdSnapshot.Cache cache = metrics.cacheSnapshot();
+        HerdSnapshot.Db db = metrics.dbSnapshot();
+        HerdSnapshot.Coalesce coalesce = metrics.coalesceSnapshot();
+        long lookups = cache.hits() + cache.misses() + cache.stale();
+        return new Summary(herd.instanceId(), mitigation.preset().id(), lookups + cache.negative() + cache.errors(),
+                lookups == 0 ? null : Math.round(1000.0 * cache.hits() / lookups) / 1000.0, db.queries(),
+                db.duplicateQueries(), pool.snapshot().peakPending(), coalesce.leaders(), coalesce.followers(),
+                coalesce.timeouts(), metrics.latencySnapshot().p99Ms());
     }
 
-    private Map<String, Object> mitigationView() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("preset", mitigation.preset().id());
-        out.put("jitterMaxMs", mitigation.jitterMax().toMillis());
-        out.put("coalescer", mitigation.coalescer().name().toLowerCase());
-        out.put("waitTimeoutMs", mitigation.waitTimeout().toMillis());
-        out.put("leaseTimeMs", mitigation.leaseTime().toMillis());
-        out.put("staleWhileRevalidate", mitigation.staleWhileRevalidate());
-        out.put("staleForMs", mitigation.staleFor().toMillis());
-        out.put("earlyRefresh", mitigation.earlyRefresh());
-        out.put("beta", mitigation.beta());
-        out.put("negativeTtlMs", mitigation.negativeTtl().toMillis());
-        out.put("breaker", mitigation.breaker());
-        out.put("bulkhead", mitigation.bulkhead());
-        out.put("ttlMs", herd.cache().ttl().toMillis());
-        out.put("queryDelayMs", herd.db().queryDelay().toMillis());
-        return out;
+    private HerdSnapshot.Mitigation mitigationView() {
+        return new HerdSnapshot.Mitigation(mitigation.preset().id(), mitigation.jitterMax().toMillis(),
+                mitigation.coalescer().name().toLowerCase(Locale.ROOT), mitigation.waitTimeout().toMillis(),
+                mitigation.leaseTime().toMillis(), mitigation.staleWhileRevalidate(), mitigation.staleFor().toMillis(),
+                mitigation.earlyRefresh(), mitigation.beta(), mitigation.negativeTtl().toMillis(), mitigation.breaker(),
+                mitigation.bulkhead(), herd.cache().ttl().toMillis(), herd.db().queryDelay().toMillis());
     }
 
     private static Mono<ServerResponse> ok(Object body) {

@@ -1,10 +1,10 @@
 package io.herdlab.users;
 
 import java.util.List;
-import java.util.Map;
 
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache;
+import io.herdlab.contract.HerdSnapshot;
 import io.herdlab.guard.DbGuard;
 import io.herdlab.readthrough.ReadThrough;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -67,7 +67,7 @@ public final class UserService {
     }
 
     /** pg_stat_activity of this database by application_name and state, over its own connection. */
-    public Mono<List<Map<String, Object>>> activity() {
+    public Mono<List<HerdSnapshot.Activity>> activity() {
         return repository.activity(monitor).collectList();
     }
 }

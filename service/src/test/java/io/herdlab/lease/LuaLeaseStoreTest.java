@@ -13,6 +13,7 @@ import io.herdlab.Mitigation;
 import io.herdlab.PrivateRedis;
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.CacheKeys;
+import io.herdlab.contract.Preset;
 import io.herdlab.cache.RedisScript;
 import io.herdlab.cache.UserCache;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
@@ -46,7 +47,7 @@ class LuaLeaseStoreTest {
     static RedisCommands<String, String> direct;
 
     final CacheKeys keys = new CacheKeys("lua-lease-test-" + UUID.randomUUID() + ":");
-    final Mitigation mitigation = new Mitigation(Mitigation.Preset.LUA, Duration.ZERO, Mitigation.CoalescerKind.LUA,
+    final Mitigation mitigation = new Mitigation(Preset.LUA, Duration.ZERO, Mitigation.CoalescerKind.LUA,
             Duration.ofSeconds(10), LEASE, false, Duration.ZERO, false, 1.0, Duration.ZERO, false, 0);
     final LeaseScripts scripts = new LeaseScripts(connection.reactive(), keys, LEASE);
     final UserCache cache = new UserCache(connection.reactive(), keys, Duration.ofSeconds(60), mitigation,
