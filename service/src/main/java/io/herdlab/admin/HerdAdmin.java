@@ -11,10 +11,10 @@ import io.herdlab.contract.HerdSnapshot;
 import io.herdlab.contract.KeyQueries;
 import io.herdlab.contract.LeaseEvents;
 import io.herdlab.guard.DbGuard;
-import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.HerdMetrics;
 import io.herdlab.metrics.PoolWatcher;
-import io.herdlab.guard.DatabaseFailure;
+import io.herdlab.problem.Problems;
+import io.herdlab.problem.Refusal;
 import io.herdlab.users.UserService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code /actuator/herd} on the management port: the snapshot and its views (open: read-only),
  * and seed, warm, reset, flush (behind {@code herd.admin.token} when one is set). Every
- * refusal is problem JSON naming what to fix.
+ * refusal and failure is problem JSON ({@link Problems}), a refusal naming what to fix.
  */
 final class HerdAdmin {
 
@@ -47,10 +47,12 @@ final class HerdAdmin {
     private final AdminProperties admin;
     private final AdminToken token;
     private final JsonMapper json;
+    private final Problems problems;
     private final Clock clock;
 
     HerdAdmin(UserService users, CacheFlush cacheFlush, HerdMetrics metrics, PoolWatcher pool, DbGuard guard,
-            Mitigation mitigation, HerdProperties herd, AdminProperties admin, JsonMapper json, Clock clock) {
+            Mitigation mitigation, HerdProperties herd, AdminProperties admin, JsonMapper json, Problems problems,
+            Clock clock) {
         this.users = users;
         this.cacheFlush = cacheFlush;
         this.metrics = metrics;
@@ -61,6 +63,7 @@ final class HerdAdmin {
         this.admin = admin;
         this.token = new AdminToken(admin);
         this.json = json;
+        this.problems = problems;
         this.clock = clock;
     }
 
@@ -89,8 +92,8 @@ final class HerdAdmin {
             case "lease-events" -> ok(new LeaseEvents(metrics.leaseEventsPerKey()));
             case "mitigation" -> ok(mitigationView());
             case "summary" -> ok(summary());
-            default -> new AdminProblem(HttpStatus.NOT_FOUND, null, "unknown view '" + request.pathVariable("view")
-                    + "': GET /actuator/herd, or /actuator/herd/summary, /keys, /lease-events, /mitigation").response();
+            default -> problems.respond(Refusal.of(HttpStatus.NOT_FOUND, "unknown view '" + request.pathVariable("view")
+                    + "': GET /actuator/herd, or /actuator/herd/summary, /keys, /lease-events, /mitigation"), request);
         };
     }
 
@@ -98,29 +101,26 @@ final class HerdAdmin {
     Mono<ServerResponse> act(ServerRequest request) {
         String action = request.pathVariable("action");
         if (!AdminRequest.FIELDS.containsKey(action)) {
-            return new AdminProblem(HttpStatus.NOT_FOUND, null, "unknown action '" + action
-                    + "': POST /actuator/herd/seed, /warm, /reset or /flush").response();
+            return problems.respond(Refusal.of(HttpStatus.NOT_FOUND, "unknown action '" + action
+                    + "': POST /actuator/herd/seed, /warm, /reset or /flush"), request);
         }
         if (!authorized(request)) {
-            return new AdminProblem(HttpStatus.UNAUTHORIZED, null, "this admin operation needs the header"
-                    + " 'Authorization: Bearer <herd.admin.token>' (the token is in HERD_ADMIN_TOKEN)").response();
+            return problems.respond(Refusal.of(HttpStatus.UNAUTHORIZED, "this admin operation needs the header"
+                    + " 'Authorization: Bearer <herd.admin.token>' (the token is in HERD_ADMIN_TOKEN)"), request);
         }
         return request.bodyToMono(String.class).defaultIfEmpty("")
                 .map(raw -> AdminRequest.parse(json, action, raw))
                 .flatMap(this::run)
-                .onErrorResume(AdminProblem.class, AdminProblem::response)
-                .onErrorResume(DataBufferLimitException.class, error -> new AdminProblem(HttpStatus.CONTENT_TOO_LARGE,
-                        null, "the body is too large: admin bodies are a few fields, e.g. {\"users\":10000}").response())
-                .onErrorResume(error -> {
-                    if (DatabaseFailure.of(error) == DatabaseFailure.UNAVAILABLE) {
-                        log.warn("admin {} failed: the database is unavailable", action, error);
-                        long seconds = error instanceof UnavailableException u ? Math.max(1, u.retryAfter().toSeconds()) : 1;
-                        return AdminProblem.databaseUnavailable(seconds).response();
-                    }
-                    log.error("admin {} failed", action, error);
-                    return new AdminProblem(HttpStatus.INTERNAL_SERVER_ERROR, null, "the " + action
-                            + " failed; the service log has the cause").response();
-                });
+                .onErrorMap(DataBufferLimitException.class, error -> Refusal.of(HttpStatus.CONTENT_TOO_LARGE,
+                        "the body is too large: admin bodies are a few fields, e.g. {\"users\":10000}"))
+                .doOnError(error -> !(error instanceof Refusal), error -> log.debug("admin {} failed", action, error))
+                .onErrorResume(error -> problems.respond(error, request));
+    }
+
+    /** Any other method on an admin path: 405 naming what is served. */
+    Mono<ServerResponse> notServed(ServerRequest request, String base) {
+        return problems.respond(Refusal.of(HttpStatus.METHOD_NOT_ALLOWED, request.method() + " is not served here: GET "
+                + base + "[/summary|/keys|/lease-events|/mitigation], POST " + base + "/{seed|warm|reset|flush}"), request);
     }
 
     private Mono<ServerResponse> run(AdminRequest request) {
@@ -149,7 +149,7 @@ final class HerdAdmin {
         Long at = request.expiresAtEpochMs(start);
         boolean aligned = request.aligned();
         if (ttlSeconds != null && at != null) {
-            throw AdminProblem.badField("ttlSeconds", "give ttlSeconds or expiresAtEpochMs, not both");
+            throw Refusal.badRequest("ttlSeconds", "give ttlSeconds or expiresAtEpochMs, not both");
         }
         long expiresAt = at != null ? at
                 : start + 1000 * (ttlSeconds != null ? ttlSeconds : herd.cache().ttl().toSeconds());
