@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * read is told who holds it and for how long, and a read whose reply comes too late gives back
  * the lease Redis granted it, which nobody would otherwise use until it ran out.
  */
-class LuaLeaseStoreTest {
+class SetNxLeaseStoreTest {
 
     static final Duration LEASE = Duration.ofSeconds(5);
     static PrivateRedis server;
@@ -52,7 +52,7 @@ class LuaLeaseStoreTest {
     final LeaseScripts scripts = new LeaseScripts(connection.reactive(), keys, LEASE);
     final UserCache cache = new UserCache(connection.reactive(), keys, Duration.ofSeconds(60), mitigation,
             Clock.systemUTC(), Duration.ofSeconds(60), new RedisScript("return 1"));
-    final LuaLeaseStore store = new LuaLeaseStore(scripts, cache, Clock.systemUTC(),
+    final SetNxLeaseStore store = new SetNxLeaseStore(scripts, cache, Clock.systemUTC(),
             () -> Schedulers.parallel().now(TimeUnit.MILLISECONDS));
 
     @BeforeAll
