@@ -5,9 +5,10 @@ import java.util.Collection;
 
 /**
  * The fixed millisecond buckets every replica counts its request latencies in, and the one rule
- * that turns bucket counts into a quantile: the service's snapshot, the lab's report and the
- * bench's server-side figures all come from {@link #quantile}. Fixed buckets let a reader merge
- * the histograms of several replicas by adding counts ({@link #add}).
+ * that turns bucket counts into a quantile: the service's snapshot, the lab's report (the
+ * replicas' buckets and Prometheus's alike) and the bench's server-side figures all come from
+ * {@link #quantile}. Fixed buckets let a reader merge the histograms of several replicas by
+ * adding counts ({@link #add}).
  */
 public final class LatencyBuckets {
 
@@ -37,23 +38,36 @@ public final class LatencyBuckets {
 
     /**
      * The q-quantile in ms of bucket {@code counts} under upper bounds {@code boundsMs} (one
-     * overflow bucket after the last bound): linear interpolation inside the bucket that holds the
-     * q-th request, never above {@code maxMs}, the slowest request, unless that is
-     * {@link #UNKNOWN_MAX}; an overflow bucket reaches up to {@code maxMs}. NaN when empty.
+     * overflow bucket after the last bound), never above {@code maxMs}, the slowest request,
+     * unless that is {@link #UNKNOWN_MAX}: {@link #quantile(long[], double[], double, double)}.
      */
     public static double quantile(long[] counts, long[] boundsMs, double q, long maxMs) {
+        return quantile(counts, Arrays.stream(boundsMs).asDoubleStream().toArray(), q,
+                maxMs == UNKNOWN_MAX ? Double.NaN : maxMs);
+    }
+
+    /**
+     * The one quantile rule, in the unit of {@code upperBounds}: bucket {@code i} of {@code counts}
+     * holds the values in (upperBounds[i − 1], upperBounds[i]], an overflow bucket may follow the
+     * last bound. The q-quantile is interpolated linearly inside the bucket that holds the q-th
+     * value, and never lies above {@code max}, the largest value, when that is known (not NaN);
+     * an overflow bucket reaches up to {@code max}, or no further than its lower end when it is
+     * not known. NaN when empty.
+     */
+    public static double quantile(long[] counts, double[] upperBounds, double q, double max) {
         long count = count(counts);
         if (count == 0) {
             return Double.NaN;
         }
+        boolean maxKnown = !Double.isNaN(max);
         double rank = q * count;
         long seen = 0;
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] > 0 && seen + counts[i] >= rank) {
-                double lower = i == 0 ? 0 : boundsMs[Math.min(i, boundsMs.length) - 1];
-                double upper = i < boundsMs.length ? boundsMs[i] : Math.max(maxMs, lower);
+                double lower = i == 0 ? 0 : upperBounds[Math.min(i, upperBounds.length) - 1];
+                double upper = i < upperBounds.length ? upperBounds[i] : maxKnown ? Math.max(max, lower) : lower;
                 double value = lower + (upper - lower) * (rank - seen) / counts[i];
-                return maxMs == UNKNOWN_MAX ? value : Math.min(value, Math.max(maxMs, lower));
+                return maxKnown ? Math.min(value, Math.max(max, lower)) : value;
             }
             seen += counts[i];
         }

@@ -5,9 +5,9 @@ import java.util.Arrays;
 import io.herdlab.contract.LatencyBuckets;
 
 /**
- * Quantiles of latency histograms: the replicas' fixed buckets (by the contract's one rule,
- * {@link LatencyBuckets}), cumulative ones as Prometheus publishes them (interpolated linearly
- * inside a bucket too), and raw client-side latencies (exact).
+ * Quantiles of latency histograms by the contract's one rule ({@link LatencyBuckets}): the
+ * replicas' fixed buckets and the cumulative ones Prometheus publishes; and of raw client-side
+ * latencies, exact.
  */
 final class Histograms {
 
@@ -25,25 +25,18 @@ final class Histograms {
                 LatencyBuckets.quantile(counts, boundsMs, 0.95, max), LatencyBuckets.quantile(counts, boundsMs, 0.99, max)};
     }
 
-    /** The q-quantile of a cumulative histogram, in its bounds' unit; the +Inf bucket reads as the last finite bound. */
+    /**
+     * The q-quantile of a cumulative histogram (Prometheus's {@code le} buckets), in its bounds'
+     * unit, by {@link LatencyBuckets#quantile}: the {@code +Inf} bucket reads as the last finite
+     * bound (the largest value is not known); NaN when empty.
+     */
     static double cumulativePercentile(RunData.Histogram h, double q) {
-        long total = h.total();
-        if (total == 0) {
-            return Double.NaN;
+        long[] counts = new long[h.counts().length];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = h.counts()[i] - (i == 0 ? 0 : h.counts()[i - 1]);
         }
-        double rank = q * total;
-        for (int i = 0; i < h.counts().length; i++) {
-            if (h.counts()[i] >= rank) {
-                double lower = i == 0 ? 0 : h.bounds()[i - 1];
-                if (Double.isInfinite(h.bounds()[i])) {
-                    return lower;
-                }
-                long below = i == 0 ? 0 : h.counts()[i - 1];
-                long inBucket = h.counts()[i] - below;
-                return inBucket == 0 ? h.bounds()[i] : lower + (h.bounds()[i] - lower) * (rank - below) / inBucket;
-            }
-        }
-        return h.bounds()[h.bounds().length - 1];
+        double[] finite = Arrays.stream(h.bounds()).filter(Double::isFinite).toArray();
+        return LatencyBuckets.quantile(counts, finite, q, Double.NaN);
     }
 
     /** Nearest-rank quantile of values (exact, for client-side latencies); NaN when empty. */
