@@ -29,25 +29,11 @@ public final class UserCache {
 
     private static final Logger log = LoggerFactory.getLogger(UserCache.class);
 
-    /**
-     * What a look-up found. {@code entry} is null for a miss or an error; {@code claim} is what a
-     * coalescer's own look-up already decided about loading the key (a lease won, someone else's
-     * lease and how long it has left), null when it decided nothing.
-     */
-    public record Lookup(CacheResult result, CacheEntry entry, Claim claim) {
-        public Lookup(CacheResult result, CacheEntry entry) {
-            this(result, entry, null);
-        }
-
+    /** What a look-up found. {@code entry} is null for a miss or an error. */
+    public record Lookup(CacheResult result, CacheEntry entry) {
         public static Lookup miss() {
             return new Lookup(CacheResult.MISS, null);
         }
-    }
-
-    /** A coalescer's note on a look-up, passed back to it with the look-up; opaque to everyone else. */
-    public interface Claim {
-        /** The caller holds something it must act on (a lease): it leads, it never joins another load. */
-        boolean owned();
     }
 
     /** A loaded entry ready to write: the encoded value (null: nothing to cache) and its expiry. */

@@ -73,10 +73,8 @@ public final class LocalSingleFlight implements Coalescer {
                 start(id, call, downstream.load(id, lookup, load));
                 return call.result.asMono();
             }
-            if (existing.refresh || lookup.claim() != null && lookup.claim().owned()) {
-                // a refresh answers nobody; and a caller whose look-up won a lease after the flight here
-                // began must lead (the flight is waiting on an earlier holder, and will hear from this one)
-                return downstream.load(id, lookup, load);
+            if (existing.refresh) {
+                return downstream.load(id, lookup, load); // a refresh answers nobody
             }
             events.role(SCOPE, CoalesceRole.FOLLOWER);
             long start = System.nanoTime();
@@ -102,9 +100,7 @@ public final class LocalSingleFlight implements Coalescer {
         return Mono.defer(() -> {
             Call call = new Call(true);
             if (calls.putIfAbsent(id, call) != null) {
-                // somebody here is loading it already; a lease won by the look-up is still this caller's to use
-                return lookup.claim() != null && lookup.claim().owned() ? downstream.refresh(id, lookup, load)
-                        : Mono.empty();
+                return Mono.empty(); // somebody here is loading it already
             }
             events.role(SCOPE, CoalesceRole.LEADER);
             start(id, call, downstream.refresh(id, lookup, load).then(Mono.<CacheEntry>empty()));

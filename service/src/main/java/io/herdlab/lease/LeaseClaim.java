@@ -1,16 +1,16 @@
 package io.herdlab.lease;
 
-import io.herdlab.cache.UserCache;
+import io.herdlab.cache.CacheEntry;
 
-/** What a look-up under a lease decided about loading the key. */
-sealed interface LeaseClaim extends UserCache.Claim {
+/** What asking for the value or the lease ({@link LeaseStore#claim}) decided about loading the key. */
+sealed interface LeaseClaim {
+
+    /** The value is there now (or "no such user" is): the answer, nothing to load. */
+    record Found(CacheEntry entry) implements LeaseClaim {
+    }
 
     /** The lease is this caller's: it loads and fills. */
     record Won(Lease lease) implements LeaseClaim {
-        @Override
-        public boolean owned() {
-            return true;
-        }
     }
 
     /**
@@ -22,17 +22,9 @@ sealed interface LeaseClaim extends UserCache.Claim {
      *                    then, from that holder, is the answer even if it came before the wait began
      */
     record Busy(String holder, long remainingMs, long askedAt) implements LeaseClaim {
-        @Override
-        public boolean owned() {
-            return false;
-        }
     }
 
     /** Redis did not answer: slow (wait for a notice) or gone (load directly). */
     record Unavailable(Throwable error) implements LeaseClaim {
-        @Override
-        public boolean owned() {
-            return false;
-        }
     }
 }

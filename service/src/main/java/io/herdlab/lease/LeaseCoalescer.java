@@ -23,8 +23,10 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * A distributed lease in Redis decides the one loader per key across all replicas, in the
- * fewest round trips: the read itself hands out the lease ({@link LeaseStore#lookup}); its
- * winner loads and fills through the fenced script, which also hands the entry to the followers
+ * fewest round trips: a read is a plain {@code GET} ({@link LeaseStore#lookup}); a caller that
+ * found nothing to serve asks for the value or the lease in one round trip
+ * ({@link LeaseStore#claim}), so that callers in front of it that share one load (a local flight,
+ * {@code tiered}) ask once per replica; its winner loads and fills through the fenced script, which also hands the entry to the followers
  * ({@link Leader}); the others wait for that notice, with a backstop timed from the holder's
  * lease ({@link Follower}). A follower asks Redis again only when the holder released the lease
  * or its backstop fired; when Redis cannot be reached at all, the caller loads directly (the
@@ -37,6 +39,7 @@ final class LeaseCoalescer implements Coalescer {
     private final String scope;
     private final LeaseStore store;
     private final UserCache cache;
+    private final Renewals renewals;
     private final Leader leader;
     private final Follower follower;
     private final Notices notices;
@@ -61,20 +64,21 @@ final class LeaseCoalescer implements Coalescer {
         this.redisReachable = redisReachable;
         this.timers = threads.timers();
         this.events = events;
-        this.leader = new Leader(scope, store, cache, leaseTime, timers, events);
+        this.renewals = new Renewals(scope, store, leaseTime, timers, events);
+        this.leader = new Leader(scope, store, cache, renewals, events);
         this.follower = new Follower(scope, notices, threads, events);
     }
 
     @Override
     public Mono<Lookup> lookup(long id) {
-        return ask(id);
+        return store.lookup(id).onErrorResume(error -> Mono.just(new Lookup(CacheResult.ERROR, null)));
     }
 
     @Override
     public Mono<CacheEntry> load(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load) {
         return Mono.defer(() -> {
             Caller caller = new Caller(id, load, timers.now(TimeUnit.MILLISECONDS));
-            return step(caller, claimOf(lookup))
+            return ask(caller)
                     .timeout(waitTimeout, Mono.error(() -> {
                         events.followerTimedOut(scope);
                         return new UnavailableException("timed out after " + waitTimeout.toMillis()
@@ -95,9 +99,7 @@ final class LeaseCoalescer implements Coalescer {
             if (!redisReachable.getAsBoolean()) {
                 return Mono.<Void>empty();
             }
-            Mono<LeaseClaim> claim = lookup.claim() instanceof LeaseClaim known
-                    ? Mono.just(known) : store.acquire(id).doOnNext(c -> count(id, c));
-            return claim.flatMap(c -> c instanceof LeaseClaim.Won won
+            return store.acquire(id).doOnNext(c -> count(id, c)).flatMap(c -> c instanceof LeaseClaim.Won won
                     ? detached(leader.lead(won.lease(), load), () -> { }).then() : Mono.<Void>empty());
         }).onErrorResume(error -> Mono.empty());
     }
@@ -116,17 +118,17 @@ final class LeaseCoalescer implements Coalescer {
         }
     }
 
-    /** Asks the store: the look-up, with Redis's failure as an {@code ERROR} that says why. */
-    private Mono<Lookup> ask(long id) {
-        return store.lookup(id)
-                .doOnNext(lookup -> count(id, lookup.claim()))
+    /** Asks the store for the value or the lease; Redis's failure is {@link LeaseClaim.Unavailable}, saying why. */
+    private Mono<LeaseClaim> claim(long id) {
+        return store.claim(id)
+                .doOnNext(claim -> count(id, claim))
                 .onErrorResume(error -> {
                     log.debug("look-up of user {} failed: {}", id, error.toString());
-                    return Mono.just(new Lookup(CacheResult.ERROR, null, new LeaseClaim.Unavailable(error)));
+                    return Mono.just(new LeaseClaim.Unavailable(error));
                 });
     }
 
-    private void count(long id, UserCache.Claim claim) {
+    private void count(long id, LeaseClaim claim) {
         if (claim instanceof LeaseClaim.Won) {
             events.lease(scope, LeaseOutcome.ACQUIRED, id);
         }
@@ -135,16 +137,11 @@ final class LeaseCoalescer implements Coalescer {
         }
     }
 
-    /** What a look-up leaves this caller to do; a failed read with nothing else said is Redis unavailable. */
-    private static UserCache.Claim claimOf(Lookup lookup) {
-        if (lookup.claim() == null && lookup.result() == CacheResult.ERROR) {
-            return new LeaseClaim.Unavailable(null);
+    /** Acts on a claim: answer, lead, follow, or load directly. */
+    private Mono<CacheEntry> step(Caller caller, LeaseClaim claim) {
+        if (claim instanceof LeaseClaim.Found found) {
+            return Mono.just(found.entry());
         }
-        return lookup.claim();
-    }
-
-    /** Acts on a claim: lead, follow, load directly, or ask again. */
-    private Mono<CacheEntry> step(Caller caller, UserCache.Claim claim) {
         if (claim instanceof LeaseClaim.Won won) {
             events.role(scope, CoalesceRole.LEADER);
             if (caller.followed) {
@@ -160,24 +157,26 @@ final class LeaseCoalescer implements Coalescer {
             }
             return follower.await(caller.id, busy)
                     .flatMap(notice -> answer(caller.id, notice))
-                    .switchIfEmpty(Mono.defer(() -> askAgain(caller)));
+                    .switchIfEmpty(Mono.defer(() -> ask(caller)));
         }
-        if (claim instanceof LeaseClaim.Unavailable unavailable) {
-            if (!redisReachable.getAsBoolean() || disconnected(unavailable.error())) {
-                return direct(caller);
-            }
-            // slow, not gone: somebody may hold the lease, so wait as a follower would
-            events.lease(scope, LeaseOutcome.ERROR, caller.id);
-            return step(caller, new LeaseClaim.Busy("", leaseTime.toMillis(), timers.now(TimeUnit.MILLISECONDS)));
+        LeaseClaim.Unavailable unavailable = (LeaseClaim.Unavailable) claim;
+        if (!redisReachable.getAsBoolean() || disconnected(unavailable.error())) {
+            return direct(caller);
         }
-        return askAgain(caller);
+        // slow, not gone: somebody may hold the lease, so wait as a follower would
+        events.lease(scope, LeaseOutcome.ERROR, caller.id);
+        return step(caller, new LeaseClaim.Busy("", leaseTime.toMillis(), timers.now(TimeUnit.MILLISECONDS)));
     }
 
-    /** The holder released its lease, or the backstop fired: read again (the answer may be cached by now). */
-    private Mono<CacheEntry> askAgain(Caller caller) {
-        return ask(caller.id).flatMap(lookup -> lookup.claim() == null && lookup.entry() != null
-                ? Mono.just(lookup.entry())
-                : step(caller, claimOf(lookup)));
+    /**
+     * Asks for the value or the lease: first, and again when the holder released its lease or the
+     * backstop fired (the answer may be cached by now).
+     */
+    private Mono<CacheEntry> ask(Caller caller) {
+        if (!redisReachable.getAsBoolean()) {
+            return direct(caller);
+        }
+        return claim(caller.id).flatMap(claim -> step(caller, claim));
     }
 
     /** What a notice means for a follower; empty means "ask again". */
@@ -228,6 +227,11 @@ final class LeaseCoalescer implements Coalescer {
     /** Keys with a caller here waiting on their notices (zero once a burst is over). */
     int waitingKeys() {
         return notices.waiting();
+    }
+
+    /** Leases this replica renews right now (zero once the loads are done). */
+    int heldLeases() {
+        return renewals.held();
     }
 
     /**

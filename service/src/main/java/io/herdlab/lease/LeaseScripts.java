@@ -1,6 +1,7 @@
 package io.herdlab.lease;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.herdlab.cache.CacheKeys;
 import io.herdlab.cache.RedisScript;
@@ -89,10 +90,21 @@ final class LeaseScripts {
                 });
     }
 
-    Mono<Boolean> renew(Lease lease) {
-        return RENEW.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {leaseKey(lease.id())}, lease.token(),
-                lease.field(), Long.toString(leaseTime.toMillis()), channel(), Long.toString(lease.id()))
-                .map(result -> result == 1L);
+    /** Renews {@code leases} in one call: per lease, in order, whether it is still held (and now extended). */
+    Mono<List<Boolean>> renew(List<Lease> leases) {
+        String[] keys = new String[leases.size()];
+        String[] args = new String[2 + 3 * leases.size()];
+        args[0] = Long.toString(leaseTime.toMillis());
+        args[1] = channel();
+        for (int i = 0; i < leases.size(); i++) {
+            Lease lease = leases.get(i);
+            keys[i] = leaseKey(lease.id());
+            args[2 + 3 * i] = lease.token();
+            args[3 + 3 * i] = lease.field();
+            args[4 + 3 * i] = Long.toString(lease.id());
+        }
+        return RENEW.<List<Long>>run(redis, ScriptOutputType.MULTI, keys, args)
+                .map(held -> held.stream().map(h -> h == 1L).toList());
     }
 
     Mono<Void> release(Lease lease, Notices.Kind why) {

@@ -1,5 +1,7 @@
 package io.herdlab.lease;
 
+import java.util.List;
+
 import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.cache.UserCache.Prepared;
 import reactor.core.publisher.Mono;
@@ -10,12 +12,16 @@ import reactor.core.publisher.Mono;
  */
 interface LeaseStore {
 
-    /**
-     * The read of user {@code id}: a fresh value (or cached "no such user") as it is; a miss or a
-     * value past its soft expiry with a {@link LeaseClaim} on its load (won, or busy with the
-     * holder's time left); "no such user" when the last holder found none a moment ago.
-     */
+    /** The plain read of user {@code id} (a {@code GET}): the value as it is, or a miss; no lease. */
     Mono<Lookup> lookup(long id);
+
+    /**
+     * For a read that found nothing to serve (a miss, a value past its soft expiry, a failed
+     * read), in one round trip: the value if it is there and fresh now, or "no such user" when
+     * the last holder found none a moment ago ({@link LeaseClaim.Found}); otherwise the lease
+     * (won, or busy with the holder's time left).
+     */
+    Mono<LeaseClaim> claim(long id);
 
     /** The lease alone, for the refresh of a value that is still fresh: won or busy. */
     Mono<LeaseClaim> acquire(long id);
@@ -23,8 +29,11 @@ interface LeaseStore {
     /** Writes {@code prepared} if {@code lease} still holds and nothing newer is cached; tells the followers. */
     Mono<LeaseScripts.Fill> fill(Lease lease, Prepared prepared, boolean absent);
 
-    /** Extends {@code lease} to the full lease time; false when it is no longer held. */
-    Mono<Boolean> renew(Lease lease);
+    /**
+     * Extends each of {@code leases} to the full lease time, in one call; per lease, in order,
+     * false when it is no longer held.
+     */
+    Mono<List<Boolean>> renew(List<Lease> leases);
 
     /** Gives {@code lease} up without a fill and tells the followers {@code why}: ask again, or failed. */
     Mono<Void> release(Lease lease, Notices.Kind why);

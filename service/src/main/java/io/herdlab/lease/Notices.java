@@ -1,5 +1,8 @@
 package io.herdlab.lease;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -108,17 +111,48 @@ final class Notices {
         return kind.code + "|" + id + "|" + epochMs + "|" + holder + "|" + payload;
     }
 
-    /** The notice in {@code message}, stamped with its arrival; malformed ones throw. */
-    Notice decode(String message) {
+    /** What {@code renew.lua} publishes: one notice for every lease it extended. */
+    static String encodeExtended(List<Lease> leases, long epochMs, long leaseTimeMs) {
+        StringJoiner ids = new StringJoiner(",");
+        StringJoiner holders = new StringJoiner(",");
+        for (Lease lease : leases) {
+            ids.add(Long.toString(lease.id()));
+            holders.add(lease.field().isEmpty() ? lease.token() : lease.field());
+        }
+        return Kind.EXTENDED.code + "|" + ids + "|" + epochMs + "|" + holders + "|" + leaseTimeMs;
+    }
+
+    /**
+     * The notices in {@code message}, stamped with their arrival: one, or one per lease of a
+     * renewal ({@link Kind#EXTENDED}: its ids and holders are comma-separated lists); malformed
+     * messages throw.
+     */
+    List<Notice> decode(String message) {
         int second = message.indexOf('|', 2);
         int third = second < 0 ? -1 : message.indexOf('|', second + 1);
         int fourth = third < 0 ? -1 : message.indexOf('|', third + 1);
         if (message.length() < 5 || message.charAt(1) != '|' || fourth < 0) {
             throw new IllegalArgumentException("not a fill notice");
         }
-        return new Notice(Kind.of(message.charAt(0)), Long.parseLong(message, 2, second, 10),
-                Long.parseLong(message, second + 1, third, 10), message.substring(third + 1, fourth),
-                message.substring(fourth + 1), now.getAsLong());
+        Kind kind = Kind.of(message.charAt(0));
+        long epochMs = Long.parseLong(message, second + 1, third, 10);
+        String payload = message.substring(fourth + 1);
+        long receivedAt = now.getAsLong();
+        if (kind != Kind.EXTENDED) {
+            return List.of(new Notice(kind, Long.parseLong(message, 2, second, 10), epochMs,
+                    message.substring(third + 1, fourth), payload, receivedAt));
+        }
+        String[] ids = message.substring(2, second).split(",");
+        String[] holders = message.substring(third + 1, fourth).split(",", -1);
+        if (ids.length != holders.length) {
+            throw new IllegalArgumentException("a renewal notice with " + ids.length + " ids and "
+                    + holders.length + " holders");
+        }
+        List<Notice> notices = new ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            notices.add(new Notice(kind, Long.parseLong(ids[i]), epochMs, holders[i], payload, receivedAt));
+        }
+        return notices;
     }
 
     /** Registers for the key's next notice. */
@@ -150,14 +184,18 @@ final class Notices {
 
     /** One message of the fills channel. */
     void dispatch(String message) {
-        Notice notice;
+        List<Notice> notices;
         try {
-            notice = decode(message);
+            notices = decode(message);
         }
         catch (RuntimeException ex) {
             log.debug("ignoring malformed fill notice '{}'", message);
             return;
         }
+        notices.forEach(this::deliver);
+    }
+
+    private void deliver(Notice notice) {
         recent.put(notice.id(), notice);
         if (++sinceSweep >= SWEEP_EVERY) {
             sinceSweep = 0;

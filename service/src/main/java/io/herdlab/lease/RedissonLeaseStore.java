@@ -42,12 +42,12 @@ final class RedissonLeaseStore extends ScriptedLeaseStore {
 
     @Override
     public Mono<Lookup> lookup(long id) {
-        return cache.get(id).flatMap(lookup -> switch (lookup.result()) {
-            case MISS, STALE -> lock(id).flatMap(claim -> claim instanceof LeaseClaim.Won won
-                    ? recheck(won.lease(), lookup)
-                    : Mono.just(new Lookup(lookup.result(), lookup.entry(), claim)));
-            default -> Mono.just(lookup);
-        });
+        return cache.get(id);
+    }
+
+    @Override
+    public Mono<LeaseClaim> claim(long id) {
+        return lock(id).flatMap(claim -> claim instanceof LeaseClaim.Won won ? recheck(won) : Mono.just(claim));
     }
 
     @Override
@@ -72,19 +72,19 @@ final class RedissonLeaseStore extends ScriptedLeaseStore {
      * The lock is ours: is the key still missing? A holder may have filled it (or found no such
      * user) between our GET and our lock; then the lock goes back and that is the answer.
      */
-    private Mono<Lookup> recheck(Lease lease, Lookup before) {
+    private Mono<LeaseClaim> recheck(LeaseClaim.Won won) {
+        Lease lease = won.lease();
         long id = lease.id();
         return scripts.redis.mget(scripts.valueKey(id), scripts.outcomeKey(id)).collectList().flatMap(values -> {
             String value = values.get(0).getValueOrElse(null);
             Lookup now = value == null ? Lookup.miss() : cache.classify(CacheEntry.decode(value));
             if (now.result() == CacheResult.HIT || now.result() == CacheResult.NEGATIVE) {
-                return release(lease, Notices.Kind.RELEASED).thenReturn(now);
+                return release(lease, Notices.Kind.RELEASED).thenReturn(new LeaseClaim.Found(now.entry()));
             }
             if (value == null && "A".equals(values.get(1).getValueOrElse(null))) {
-                return release(lease, Notices.Kind.RELEASED)
-                        .thenReturn(new Lookup(CacheResult.NEGATIVE, CacheEntry.notFound(0)));
+                return release(lease, Notices.Kind.RELEASED).thenReturn(new LeaseClaim.Found(CacheEntry.notFound(0)));
             }
-            return Mono.just(new Lookup(before.result(), before.entry(), new LeaseClaim.Won(lease)));
+            return Mono.just(won);
         });
     }
 }

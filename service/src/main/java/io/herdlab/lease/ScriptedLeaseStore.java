@@ -1,5 +1,7 @@
 package io.herdlab.lease;
 
+import java.util.List;
+
 import io.herdlab.cache.UserCache.Prepared;
 import reactor.core.publisher.Mono;
 
@@ -22,8 +24,8 @@ abstract class ScriptedLeaseStore implements LeaseStore {
     }
 
     @Override
-    public final Mono<Boolean> renew(Lease lease) {
-        return scripts.renew(lease);
+    public final Mono<List<Boolean>> renew(List<Lease> leases) {
+        return scripts.renew(leases);
     }
 
     @Override

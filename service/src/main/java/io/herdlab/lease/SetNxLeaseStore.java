@@ -9,7 +9,6 @@ import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.RedisScript;
 import io.herdlab.cache.UserCache;
 import io.herdlab.cache.UserCache.Lookup;
-import io.herdlab.metrics.HerdMetrics.CacheResult;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.ScriptOutputType;
 import reactor.core.publisher.Mono;
@@ -42,25 +41,22 @@ final class SetNxLeaseStore extends ScriptedLeaseStore {
     }
 
     /**
-     * A hit is a plain {@code GET}, as cheap as without a lease (the script costs Redis about
+     * A read is a plain {@code GET}, as cheap as without a lease (the script costs Redis about
      * twenty times a {@code GET}, and hits are nearly every read); only a miss, a stale value or a
-     * failed read runs {@code lookup.lua}, which re-reads the value and decides the lease in the
-     * same round trip.
+     * failed read runs {@code lookup.lua} ({@link #claim}), which re-reads the value and decides the
+     * lease in the same round trip.
      */
     @Override
     public Mono<Lookup> lookup(long id) {
-        return cache.get(id).flatMap(found -> switch (found.result()) {
-            case HIT, NEGATIVE -> Mono.just(found);
-            case STALE, MISS, ERROR -> read(id);
-        });
+        return cache.get(id);
     }
 
-    private Mono<Lookup> read(long id) {
+    @Override
+    public Mono<LeaseClaim> claim(long id) {
         return call(id, "read").map(reply -> switch (reply.kind()) {
-            case "H" -> cache.classify(CacheEntry.decode(reply.entry()));
-            case "A" -> new Lookup(CacheResult.NEGATIVE, CacheEntry.notFound(0));
-            case "S" -> new Lookup(CacheResult.STALE, CacheEntry.decode(reply.entry()), claim(id, reply));
-            default -> new Lookup(CacheResult.MISS, null, claim(id, reply));
+            case "H" -> new LeaseClaim.Found(CacheEntry.decode(reply.entry()));
+            case "A" -> new LeaseClaim.Found(CacheEntry.notFound(0));
+            default -> claim(id, reply); // S (stale) or M (miss)
         });
     }
 

@@ -107,17 +107,9 @@ public final class ReadThrough {
         return cache.now() + gap >= entry.softExpiresAtMs();
     }
 
-    /**
-     * One background reload per key in this replica; across replicas the coalescer decides. A
-     * lease the look-up won for it is used whatever this replica does already (it is nobody
-     * else's to use).
-     */
+    /** One background reload per key in this replica; across replicas the coalescer decides. */
     private void refreshInBackground(long id, Lookup lookup, RefreshKind kind) {
-        boolean owned = lookup.claim() != null && lookup.claim().owned();
         if (!refreshing.add(id)) {
-            if (owned) {
-                coalescer.refresh(id, lookup, () -> fetch(id)).subscribe(done -> { }, error -> { });
-            }
             return;
         }
         metrics.refresh(kind);

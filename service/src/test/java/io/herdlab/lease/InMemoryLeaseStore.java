@@ -36,12 +36,16 @@ final class InMemoryLeaseStore implements LeaseStore {
     private final List<Notices> subscribers = new ArrayList<>();
     private final AtomicInteger tokens = new AtomicInteger();
     final Map<String, AtomicInteger> calls = new HashMap<>();
+    /** How many leases each renewal call carried, in order. */
+    final List<Integer> renewCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
     Duration roundTrip = Duration.ofMillis(1);
     Duration pubSubDelay = Duration.ofMillis(1);
     /** How long a renewal takes (a slow Redis). */
     Duration renewTime = Duration.ofMillis(1);
     /** How late the replica reads each reply after Redis ran the command (a replica busy under the herd). */
     Duration replyLag = Duration.ZERO;
+    /** How much later still the replica reads the reply of a claim (value or lease). */
+    Duration claimReplyLag = Duration.ZERO;
     /** A Redis that answers nothing but this error. */
     volatile Throwable down;
 
@@ -49,7 +53,7 @@ final class InMemoryLeaseStore implements LeaseStore {
         this.time = time;
         this.cache = cache;
         this.leaseTime = leaseTime;
-        for (String call : List.of("lookup", "acquire", "fill", "renew", "release")) {
+        for (String call : List.of("lookup", "claim", "acquire", "fill", "renew", "release")) {
             calls.put(call, new AtomicInteger());
         }
     }
@@ -90,24 +94,33 @@ final class InMemoryLeaseStore implements LeaseStore {
             calls.get(name).incrementAndGet();
             Throwable error = down;
             return Mono.delay(after, time).then(error != null ? Mono.error(error) : Mono.fromSupplier(work))
-                    .delayElement(replyLag, time);
+                    .delayElement(name.equals("claim") ? replyLag.plus(claimReplyLag) : replyLag, time);
         });
     }
 
     @Override
     public Mono<Lookup> lookup(long id) {
-        long askedAt = now();
         return call("lookup", () -> {
+            synchronized (this) {
+                String raw = values.get(id);
+                return raw == null ? Lookup.miss() : cache.classify(CacheEntry.decode(raw));
+            }
+        }, roundTrip);
+    }
+
+    @Override
+    public Mono<LeaseClaim> claim(long id) {
+        long askedAt = now();
+        return call("claim", () -> {
             synchronized (this) {
                 String raw = values.get(id);
                 if (raw != null) {
                     Lookup found = cache.classify(CacheEntry.decode(raw));
                     if (found.result() != CacheResult.STALE) {
-                        return found;
+                        return new LeaseClaim.Found(found.entry());
                     }
-                    return new Lookup(CacheResult.STALE, found.entry(), claim(id, askedAt));
                 }
-                return new Lookup(CacheResult.MISS, null, claim(id, askedAt));
+                return claim(id, askedAt);
             }
         }, roundTrip);
     }
@@ -161,15 +174,23 @@ final class InMemoryLeaseStore implements LeaseStore {
     }
 
     @Override
-    public Mono<Boolean> renew(Lease lease) {
+    public Mono<List<Boolean>> renew(List<Lease> toRenew) {
+        renewCalls.add(toRenew.size());
         return call("renew", () -> {
             synchronized (this) {
-                if (!holds(lease)) {
-                    return false;
+                List<Boolean> held = new ArrayList<>();
+                List<Lease> extended = new ArrayList<>();
+                for (Lease lease : toRenew) {
+                    held.add(holds(lease));
+                    if (holds(lease)) {
+                        this.leases.put(lease.id(), new Held(lease.token(), now() + leaseTime.toMillis()));
+                        extended.add(lease);
+                    }
                 }
-                leases.put(lease.id(), new Held(lease.token(), now() + leaseTime.toMillis()));
-                publish(Notices.Kind.EXTENDED, lease, Long.toString(leaseTime.toMillis()));
-                return true;
+                if (!extended.isEmpty()) {
+                    publish(Notices.encodeExtended(extended, now(), leaseTime.toMillis()));
+                }
+                return held;
             }
         }, renewTime);
     }
@@ -188,7 +209,10 @@ final class InMemoryLeaseStore implements LeaseStore {
     }
 
     private void publish(Notices.Kind kind, Lease lease, String payload) {
-        String message = Notices.encode(kind, lease.id(), now(), lease.token(), payload);
+        publish(Notices.encode(kind, lease.id(), now(), lease.token(), payload));
+    }
+
+    private void publish(String message) {
         for (Notices notices : subscribers) {
             time.schedule(() -> notices.dispatch(message), pubSubDelay.toMillis(), TimeUnit.MILLISECONDS);
         }

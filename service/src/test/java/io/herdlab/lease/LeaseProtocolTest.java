@@ -91,7 +91,7 @@ class LeaseProtocolTest {
 
     /** What {@code ReadThrough} does: the look-up, then the load when it found nothing to serve. */
     static Mono<CacheEntry> read(Coalescer coalescer, Supplier<Mono<CacheEntry>> load) {
-        return coalescer.lookup(ID).flatMap(lookup -> lookup.entry() != null && lookup.claim() == null
+        return coalescer.lookup(ID).flatMap(lookup -> lookup.entry() != null
                 ? Mono.just(lookup.entry()) : coalescer.load(ID, lookup, load));
     }
 
@@ -102,6 +102,15 @@ class LeaseProtocolTest {
             reads.add(read(coalescer, load).subscribe(answers::add, answers::add));
         }
         return reads;
+    }
+
+    /** Starts one read of each key {@code first}..{@code last} now. */
+    void startKeys(Coalescer coalescer, long first, long last) {
+        for (long id = first; id <= last; id++) {
+            long key = id;
+            coalescer.lookup(key).flatMap(lookup -> coalescer.load(key, lookup, load))
+                    .subscribe(answers::add, answers::add);
+        }
     }
 
     void advance(Duration by) {
@@ -122,8 +131,9 @@ class LeaseProtocolTest {
 
         assertThat(found()).isEqualTo(20);
         assertThat(loads).hasValue(1);
-        // the leader: its look-up and the fill; each follower: its look-up, woken by the fill's notice
+        // every reader: its read and its claim; the leader also the fill; each follower is woken by its notice
         assertThat(store.calls("lookup")).isEqualTo(20);
+        assertThat(store.calls("claim")).isEqualTo(20);
         assertThat(store.calls("fill")).isEqualTo(1);
         assertThat(store.calls("renew") + store.calls("release") + store.calls("acquire")).isZero();
         assertThat(events.count("lua", "lease-backstop")).isZero();
@@ -144,9 +154,26 @@ class LeaseProtocolTest {
 
         assertThat(found()).isEqualTo(22);
         assertThat(loads).hasValue(1);
-        assertThat(store.calls("lookup")).isEqualTo(2);
+        assertThat(store.calls("lookup") + store.calls("claim")).isEqualTo(4);
         assertThat(store.calls("fill")).isEqualTo(1);
         assertThat(events.count("local", "follower")).isEqualTo(20);
+    }
+
+    @Test
+    void tieredAsksForTheLeaseOncePerReplicaEvenWhenAllItsReadersMissAtOnce() {
+        Coalescer a = new LocalSingleFlight(replica(), WAIT, events, time);
+        Coalescer b = new LocalSingleFlight(replica(), WAIT, events, time);
+        start(a, 10); // all ten read before any answer: ten misses
+        start(b, 10);
+        advance(Duration.ofSeconds(1));
+
+        assertThat(found()).isEqualTo(20);
+        assertThat(loads).hasValue(1);
+        assertThat(store.calls("lookup")).isEqualTo(20);
+        // the misses of each replica share its local flight: one claim each, the leader's and one follower's
+        assertThat(store.calls("claim")).isEqualTo(2);
+        assertThat(store.calls("fill")).isEqualTo(1);
+        assertThat(events.count("local", "follower")).isEqualTo(18);
     }
 
     @Test
@@ -207,7 +234,7 @@ class LeaseProtocolTest {
         loadTime = Duration.ofSeconds(8);
         LeaseCoalescer a = replica();
         start(a, 1);
-        advance(Duration.ofSeconds(15));
+        advance(Duration.ofSeconds(20));
 
         assertThat(found()).isEqualTo(1);
         assertThat(events.count("lua", "lease-lost") + events.count("lua", "lease-fenced")).isZero();
@@ -226,6 +253,45 @@ class LeaseProtocolTest {
         assertThat(events.count("lua", "lease-lost") + events.count("lua", "lease-fenced")).isZero();
         assertThat(store.calls("renew")).as("renewed as soon as the reply was read").isPositive();
         assertThat(store.cached(ID)).isNotNull();
+    }
+
+    @Test
+    void theLeasesOfManyLoadsAreRenewedTogetherInOneCallPerTick() {
+        loadTime = Duration.ofMillis(3500); // past the 3 s lease: each lease is renewed at 1, 2 and 3 s
+        LeaseCoalescer a = replica();
+        LeaseCoalescer b = replica();
+        startKeys(a, 1, 150);
+        advance(Duration.ofMillis(10));
+        startKeys(b, 1, 150); // a follower of each key on another replica
+        advance(Duration.ofSeconds(5));
+
+        assertThat(found()).isEqualTo(300);
+        assertThat(loads).hasValue(150);
+        assertThat(events.count("lua", "lease-extended")).isEqualTo(450);
+        // three ticks with leases due, each in calls of at most 100 leases: 6 calls, not 450
+        assertThat(store.renewCalls).containsExactly(100, 50, 100, 50, 100, 50);
+        // each call's one notice moved the backstop of every follower it named
+        assertThat(events.count("lua", "lease-backstop")).isZero();
+        assertThat(a.heldLeases()).isZero();
+    }
+
+    @Test
+    void aLeaseLostAmongOthersLeavesTheirRenewalsAndOnlyItsFillIsFenced() {
+        loadTime = Duration.ofMillis(3500);
+        LeaseCoalescer a = replica();
+        startKeys(a, 1, 3);
+        advance(Duration.ofMillis(1500)); // all three renewed once, at 1 s
+        store.expire(2); // key 2's lease is gone (it ran out in a pause, or Redis lost it)
+        advance(Duration.ofSeconds(3));
+
+        assertThat(found()).as("the holder still answers its callers").isEqualTo(3);
+        assertThat(store.renewCalls).as("the lost lease is renewed no more").containsExactly(3, 3, 2);
+        assertThat(events.count("lua", "lease-lost")).isEqualTo(1);
+        assertThat(events.count("lua", "lease-fenced")).isEqualTo(1);
+        assertThat(events.count("lua", "lease-extended")).isEqualTo(7);
+        assertThat(store.cached(1)).isNotNull();
+        assertThat(store.cached(2)).as("its fill was fenced").isNull();
+        assertThat(store.cached(3)).isNotNull();
     }
 
     @Test
@@ -390,13 +456,9 @@ class LeaseProtocolTest {
         LeaseCoalescer b = replica();
         start(a, 1);
         advance(Duration.ofMillis(10));
-        List<UserCache.Lookup> busy = new ArrayList<>();
-        b.lookup(ID).subscribe(busy::add);
-        advance(Duration.ofMillis(500)); // the holder fills and its notice arrives before b waits
-        assertThat(busy).singleElement().extracting(UserCache.Lookup::claim).isInstanceOf(LeaseClaim.Busy.class);
-
-        b.load(ID, busy.get(0), load).subscribe(answers::add, answers::add);
-        advance(Duration.ofMillis(1));
+        store.claimReplyLag = Duration.ofMillis(500); // b reads its "busy" after the holder's fill and its notice
+        start(b, 1);
+        advance(Duration.ofSeconds(1)); // b's backstop would come about 3 s after it read its reply
 
         assertThat(found()).isEqualTo(2);
         assertThat(loads).hasValue(1);

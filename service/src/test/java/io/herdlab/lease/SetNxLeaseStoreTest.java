@@ -74,21 +74,19 @@ class SetNxLeaseStoreTest {
 
     @Test
     void aMissHandsOutTheLeaseAndTheNextReadIsToldWhoHoldsItAndForHowLong() {
-        UserCache.Lookup first = store.lookup(1).block();
-        assertThat(first.result()).isEqualTo(CacheResult.MISS);
-        assertThat(first.claim()).isInstanceOf(LeaseClaim.Won.class);
-        String token = ((LeaseClaim.Won) first.claim()).lease().token();
+        assertThat(store.lookup(1).block().result()).as("the plain read").isEqualTo(CacheResult.MISS);
+        LeaseClaim first = store.claim(1).block();
+        assertThat(first).isInstanceOf(LeaseClaim.Won.class);
+        String token = ((LeaseClaim.Won) first).lease().token();
 
-        UserCache.Lookup second = store.lookup(1).block();
-        assertThat(second.result()).isEqualTo(CacheResult.MISS);
-        LeaseClaim.Busy busy = (LeaseClaim.Busy) second.claim();
+        LeaseClaim.Busy busy = (LeaseClaim.Busy) store.claim(1).block();
         assertThat(busy.holder()).isEqualTo(token);
         assertThat(busy.remainingMs()).isBetween(1L, LEASE.toMillis());
     }
 
     @Test
     void aHitIsOneGetAndNoScript() {
-        LeaseClaim.Won won = (LeaseClaim.Won) store.lookup(3).block().claim();
+        LeaseClaim.Won won = (LeaseClaim.Won) store.claim(3).block();
         store.fill(won.lease(), cache.prepare(CacheEntry.found("{\"id\":3}", 1, 5)), false).block();
         long scripts = calls("evalsha");
         long gets = calls("get");
@@ -98,6 +96,58 @@ class SetNxLeaseStoreTest {
         assertThat(hit.result()).isEqualTo(CacheResult.HIT);
         assertThat(calls("evalsha")).as("no script for a hit").isEqualTo(scripts);
         assertThat(calls("get")).isEqualTo(gets + 1);
+    }
+
+    @Test
+    void oneRenewalCallExtendsEveryLeaseStillHeldAndNamesThemInOneNotice() throws InterruptedException {
+        List<String> notices = subscribe();
+        Lease four = ((LeaseClaim.Won) store.claim(4).block()).lease();
+        Lease five = ((LeaseClaim.Won) store.claim(5).block()).lease();
+        Lease six = ((LeaseClaim.Won) store.claim(6).block()).lease();
+        direct.del(scripts.leaseKey(5)); // five's lease is gone
+        direct.pexpire(scripts.leaseKey(4), 1_000);
+        direct.pexpire(scripts.leaseKey(6), 1_000);
+        long scriptsBefore = calls("evalsha");
+
+        assertThat(store.renew(List.of(four, five, six)).block()).containsExactly(true, false, true);
+
+        assertThat(calls("evalsha")).as("one call for all three").isEqualTo(scriptsBefore + 1);
+        assertThat(direct.pttl(scripts.leaseKey(4))).isGreaterThan(1_000);
+        assertThat(direct.pttl(scripts.leaseKey(6))).isGreaterThan(1_000);
+        assertThat(direct.exists(scripts.leaseKey(5))).as("a renewal never takes a lease").isZero();
+        String notice = awaitNotice(notices, "E|");
+        Notices.Notice[] decoded = new Notices(() -> 0).decode(notice).toArray(Notices.Notice[]::new);
+        assertThat(decoded).extracting(Notices.Notice::id).containsExactly(4L, 6L);
+        assertThat(decoded).extracting(Notices.Notice::holder).containsExactly(four.token(), six.token());
+        assertThat(decoded).extracting(Notices.Notice::payload).containsOnly(Long.toString(LEASE.toMillis()));
+    }
+
+    /** The fills channel's messages from now on. */
+    List<String> subscribe() {
+        List<String> notices = new CopyOnWriteArrayList<>();
+        StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                notices.add(message);
+            }
+        });
+        pubSub.sync().subscribe(keys.fillsChannel());
+        return notices;
+    }
+
+    /** The first message starting with {@code prefix}, waited for up to 3 s (pub/sub has its own connection). */
+    static String awaitNotice(List<String> notices, String prefix) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            for (String notice : notices) {
+                if (notice.startsWith(prefix)) {
+                    return notice;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no notice starting with " + prefix + " in " + notices);
     }
 
     /** How many times Redis ran {@code command} (INFO commandstats; commands inside scripts included). */
@@ -112,18 +162,10 @@ class SetNxLeaseStoreTest {
     void aReadWhoseReplyComesTooLateGivesBackTheLeaseRedisGrantedIt() throws InterruptedException {
         String leaseKey = scripts.leaseKey(2);
         store.preload().block(); // so that the frozen look-up is the script itself, not a NOSCRIPT refusal
-        List<String> notices = new CopyOnWriteArrayList<>();
-        StatefulRedisPubSubConnection<String, String> pubSub = client.connectPubSub();
-        pubSub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                notices.add(message);
-            }
-        });
-        pubSub.sync().subscribe(keys.fillsChannel());
+        List<String> notices = subscribe();
         server.freeze(); // SIGSTOP: the look-up waits in the socket, the client gives up after 300 ms
         try {
-            StepVerifier.create(store.lookup(2))
+            StepVerifier.create(store.claim(2))
                     .expectError(RedisCommandTimeoutException.class)
                     .verify(Duration.ofSeconds(5));
         }
@@ -139,8 +181,6 @@ class SetNxLeaseStoreTest {
         assertThat(direct.exists(leaseKey)).as("the orphaned lease was handed back").isZero();
         assertThat(notices).as("granted, then handed back with a notice: its followers ask again")
                 .anyMatch(n -> n.startsWith("R|2|"));
-        pubSub.close();
-        UserCache.Lookup next = store.lookup(2).block();
-        assertThat(next.claim()).as("the next reader gets the lease at once").isInstanceOf(LeaseClaim.Won.class);
+        assertThat(store.claim(2).block()).as("the next reader gets the lease at once").isInstanceOf(LeaseClaim.Won.class);
     }
 }
