@@ -15,14 +15,18 @@ final class Histograms {
     }
 
     /**
-     * P50, P95, P99 in ms of the replicas' buckets by {@link LatencyBuckets#quantile}, capped at
-     * {@code maxMs} when it is known (&gt; 0: a run recorded before the replicas reported it has 0);
-     * NaN each when empty.
+     * The q-quantile in ms of the replicas' bucket {@code counts} by {@link LatencyBuckets#quantile},
+     * capped at {@code maxMs} when it is known (&gt; 0: a run recorded before the replicas reported
+     * it has 0); NaN when empty.
      */
+    static double percentile(long[] counts, long[] boundsMs, long maxMs, double q) {
+        return LatencyBuckets.quantile(counts, boundsMs, q, maxMs > 0 ? maxMs : LatencyBuckets.UNKNOWN_MAX);
+    }
+
+    /** P50, P95, P99 in ms ({@link #percentile}); NaN each when empty. */
     static double[] p50p95p99(long[] counts, long[] boundsMs, long maxMs) {
-        long max = maxMs > 0 ? maxMs : LatencyBuckets.UNKNOWN_MAX;
-        return new double[] {LatencyBuckets.quantile(counts, boundsMs, 0.50, max),
-                LatencyBuckets.quantile(counts, boundsMs, 0.95, max), LatencyBuckets.quantile(counts, boundsMs, 0.99, max)};
+        return new double[] {percentile(counts, boundsMs, maxMs, 0.50), percentile(counts, boundsMs, maxMs, 0.95),
+                percentile(counts, boundsMs, maxMs, 0.99)};
     }
 
     /**
