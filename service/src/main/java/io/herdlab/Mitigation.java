@@ -1,8 +1,8 @@
 package io.herdlab;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Locale;
+
+import io.herdlab.contract.Preset;
 
 /**
  * The effective mitigation of this replica: a preset's values with the knobs set in
@@ -36,24 +36,6 @@ public record Mitigation(
         boolean breaker,
         int bulkhead) {
 
-    public enum Preset {
-        BASELINE, JITTER, LOCAL, REDISSON, LUA, TIERED, FULL;
-
-        static Preset parse(String name) {
-            try {
-                return valueOf(name.trim().toUpperCase(Locale.ROOT));
-            }
-            catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException("herd.mitigation.preset must be one of "
-                        + Arrays.toString(values()).toLowerCase(Locale.ROOT) + ", not '" + name + "'");
-            }
-        }
-
-        public String id() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     /** Who loads a missing key: nobody coordinates, this process, or the cluster. */
     public enum CoalescerKind {
         NONE, LOCAL, REDISSON, LUA, TIERED
@@ -71,7 +53,13 @@ public record Mitigation(
     private static final int FULL_BULKHEAD = 50;
 
     public static Mitigation resolve(MitigationProperties p, DbDeadlines deadlines) {
-        Preset preset = Preset.parse(p.preset());
+        Preset preset;
+        try {
+            preset = Preset.parse(p.preset());
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("herd.mitigation." + ex.getMessage(), ex);
+        }
         Duration wait = deadlines.longestLoad().plus(WAIT_MARGIN);
         Mitigation base = switch (preset) {
             case BASELINE -> defaults(preset, Duration.ZERO, CoalescerKind.NONE, wait);

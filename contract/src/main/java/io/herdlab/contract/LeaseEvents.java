@@ -9,9 +9,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * {@code GET /actuator/herd/lease-events}: per user id, the lease events since the last reset that
- * can explain a cluster-wide duplicate load ({@code lost}, {@code fenced}, {@code refused},
- * {@code released}, {@code backstop}, {@code takeover}, {@code direct}), on one replica; e.g.
- * {@code {"42":{"lost":1,"backstop":2}}}. The lab adds every replica's (see {@link #plus}).
+ * can explain a cluster-wide duplicate load (the {@link LeaseOutcome#explainsDuplicate()} ones, by
+ * {@link LeaseOutcome#tag()}), on one replica; e.g. {@code {"42":{"lost":1,"backstop":2}}}. The lab
+ * adds every replica's (see {@link #plus}).
  */
 public record LeaseEvents(Map<Long, Map<String, Long>> byId) {
 
@@ -30,8 +30,8 @@ public record LeaseEvents(Map<Long, Map<String, Long>> byId) {
     }
 
     /** How often {@code outcome} happened to {@code id}; 0 if never. */
-    public long count(long id, String outcome) {
-        return byId.getOrDefault(id, Map.of()).getOrDefault(outcome, 0L);
+    public long count(long id, LeaseOutcome outcome) {
+        return byId.getOrDefault(id, Map.of()).getOrDefault(outcome.tag(), 0L);
     }
 
     /** The counts of both, added per id and outcome. */

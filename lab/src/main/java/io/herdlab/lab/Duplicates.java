@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.herdlab.contract.LeaseOutcome;
+
 /**
  * Every cluster-wide duplicate load, explained. A key the replicas loaded n &gt; 1 times (their
  * per-key counts summed) has n − 1 duplicates. Without a lease (coalescer none or local) nothing
@@ -43,16 +45,16 @@ record Duplicates(String coalescer, Coordination coordination, long total, Map<C
 
     /** Why a key was loaded again under a lease, in the order events are used to explain duplicates. */
     enum Cause {
-        LEASE_LOST("lease lost while loading", "lost", "fenced"),
-        REFUSED("fill refused (a newer version was cached)", "refused"),
-        RELEASED("holder gave the lease up (local rejection or failed load)", "released"),
-        DIRECT("Redis unreachable", "direct"),
-        TAKEOVER("a follower took over after its wait ran out", "backstop", "takeover");
+        LEASE_LOST("lease lost while loading", LeaseOutcome.LOST, LeaseOutcome.FENCED),
+        REFUSED("fill refused (a newer version was cached)", LeaseOutcome.REFUSED),
+        RELEASED("holder gave the lease up (local rejection or failed load)", LeaseOutcome.RELEASED),
+        DIRECT("Redis unreachable", LeaseOutcome.DIRECT),
+        TAKEOVER("a follower took over after its wait ran out", LeaseOutcome.BACKSTOP, LeaseOutcome.TAKEOVER);
 
         final String label;
-        final List<String> outcomes;
+        final List<LeaseOutcome> outcomes;
 
-        Cause(String label, String... outcomes) {
+        Cause(String label, LeaseOutcome... outcomes) {
             this.label = label;
             this.outcomes = List.of(outcomes);
         }
@@ -71,7 +73,7 @@ record Duplicates(String coalescer, Coordination coordination, long total, Map<C
             long left = loads - 1L;
             Map<String, Long> events = d.leaseEvents().getOrDefault(id, Map.of());
             for (Cause cause : Cause.values()) {
-                long available = cause.outcomes.stream().mapToLong(o -> events.getOrDefault(o, 0L)).sum();
+                long available = cause.outcomes.stream().mapToLong(o -> events.getOrDefault(o.tag(), 0L)).sum();
                 long used = Math.min(Math.max(0, left), available);
                 if (used > 0) {
                     byCause.merge(cause, used, Long::sum);

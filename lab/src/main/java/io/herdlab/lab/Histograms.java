@@ -1,87 +1,46 @@
 package io.herdlab.lab;
 
 import java.util.Arrays;
-import java.util.Collection;
+
+import io.herdlab.contract.LatencyBuckets;
 
 /**
- * Latency histograms as the replicas publish them (fixed buckets, merged by adding counts), and
- * cumulative ones as Prometheus does; quantiles interpolate linearly inside a bucket.
+ * Quantiles of latency histograms by the contract's one rule ({@link LatencyBuckets}): the
+ * replicas' fixed buckets and the cumulative ones Prometheus publishes; and of raw client-side
+ * latencies, exact.
  */
 final class Histograms {
 
     private Histograms() {
     }
 
-    static long[] add(long[] into, long[] other) {
-        long[] out = into.length >= other.length ? into.clone() : Arrays.copyOf(into, other.length);
-        for (int i = 0; i < other.length; i++) {
-            out[i] += other[i];
-        }
-        return out;
-    }
-
-    static long[] sum(Collection<long[]> histograms) {
-        long[] out = new long[0];
-        for (long[] h : histograms) {
-            out = add(out, h);
-        }
-        return out;
-    }
-
-    static long count(long[] counts) {
-        return Arrays.stream(counts).sum();
-    }
-
     /**
-     * The q-quantile in ms of bucket {@code counts} under upper bounds {@code boundsMs} (one
-     * overflow bucket after the last bound), interpolated inside its bucket but never above
-     * {@code maxMs}, the slowest request seen, when it is known (&gt; 0) — as the service computes
-     * its own; NaN when empty.
+     * The q-quantile in ms of the replicas' bucket {@code counts} by {@link LatencyBuckets#quantile},
+     * capped at {@code maxMs} when it is known (&gt; 0: a run recorded before the replicas reported
+     * it has 0); NaN when empty.
      */
     static double percentile(long[] counts, long[] boundsMs, long maxMs, double q) {
-        long count = count(counts);
-        if (count == 0) {
-            return Double.NaN;
-        }
-        double rank = q * count;
-        long seen = 0;
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] > 0 && seen + counts[i] >= rank) {
-                double lower = i == 0 ? 0 : boundsMs[Math.min(i, boundsMs.length) - 1];
-                double upper = i < boundsMs.length ? boundsMs[i] : Math.max(maxMs, lower);
-                double value = lower + (upper - lower) * (rank - seen) / counts[i];
-                return maxMs > 0 ? Math.min(value, Math.max(maxMs, lower)) : value;
-            }
-            seen += counts[i];
-        }
-        return Double.NaN;
+        return LatencyBuckets.quantile(counts, boundsMs, q, maxMs > 0 ? maxMs : LatencyBuckets.UNKNOWN_MAX);
     }
 
-    /** P50, P95, P99 in ms, capped at {@code maxMs} when known; NaN each when empty. */
+    /** P50, P95, P99 in ms ({@link #percentile}); NaN each when empty. */
     static double[] p50p95p99(long[] counts, long[] boundsMs, long maxMs) {
         return new double[] {percentile(counts, boundsMs, maxMs, 0.50), percentile(counts, boundsMs, maxMs, 0.95),
                 percentile(counts, boundsMs, maxMs, 0.99)};
     }
 
-    /** The q-quantile of a cumulative histogram, in its bounds' unit; the +Inf bucket reads as the last finite bound. */
+    /**
+     * The q-quantile of a cumulative histogram (Prometheus's {@code le} buckets), in its bounds'
+     * unit, by {@link LatencyBuckets#quantile}: the {@code +Inf} bucket reads as the last finite
+     * bound (the largest value is not known); NaN when empty.
+     */
     static double cumulativePercentile(RunData.Histogram h, double q) {
-        long total = h.total();
-        if (total == 0) {
-            return Double.NaN;
+        long[] counts = new long[h.counts().length];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = h.counts()[i] - (i == 0 ? 0 : h.counts()[i - 1]);
         }
-        double rank = q * total;
-        for (int i = 0; i < h.counts().length; i++) {
-            if (h.counts()[i] >= rank) {
-                double lower = i == 0 ? 0 : h.bounds()[i - 1];
-                if (Double.isInfinite(h.bounds()[i])) {
-                    return lower;
-                }
-                long below = i == 0 ? 0 : h.counts()[i - 1];
-                long inBucket = h.counts()[i] - below;
-                return inBucket == 0 ? h.bounds()[i] : lower + (h.bounds()[i] - lower) * (rank - below) / inBucket;
-            }
-        }
-        return h.bounds()[h.bounds().length - 1];
+        double[] finite = Arrays.stream(h.bounds()).filter(Double::isFinite).toArray();
+        return LatencyBuckets.quantile(counts, finite, q, Double.NaN);
     }
 
     /** Nearest-rank quantile of values (exact, for client-side latencies); NaN when empty. */

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.herdlab.contract.LatencyBuckets;
+
 /**
  * Request latency P50/P95/P99 (ms) in the warm phase and during the spike. Server-side: the
  * replicas' per-second histograms merged; the spike's window runs from the spike's second to
@@ -41,8 +43,8 @@ record Latencies(double[] serverWarm, double[] serverSpike, int spikeSeconds, do
                 .mapToDouble(RunData.Response::latencyMs).toArray();
         double[] clientSpike = d.spike().stream().filter(r -> r.sent() && !Double.isNaN(r.latencyMs()))
                 .mapToDouble(RunData.SpikeRequest::latencyMs).toArray();
-        return new Latencies(Histograms.p50p95p99(Histograms.sum(warm), d.bucketBoundsMs(), d.latencyMaxMs()),
-                Histograms.p50p95p99(Histograms.sum(spike), d.bucketBoundsMs(), d.latencyMaxMs()),
+        return new Latencies(Histograms.p50p95p99(LatencyBuckets.sum(warm), d.bucketBoundsMs(), d.latencyMaxMs()),
+                Histograms.p50p95p99(LatencyBuckets.sum(spike), d.bucketBoundsMs(), d.latencyMaxMs()),
                 (int) (spikeTo - spikeFrom + 1),
                 Histograms.exactP50p95p99(clientWarm), Histograms.exactP50p95p99(clientSpike),
                 Arrays.stream(clientSpike).max().orElse(Double.NaN));

@@ -1,8 +1,11 @@
 package io.herdlab.lab;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.herdlab.contract.LeaseOutcome;
 
 /**
  * What coalescing costs, between the reset after the aligned warm and the end of the run: the
@@ -32,8 +35,7 @@ record LeaseCost(long misses, long hits, Long sent, double sentPerMiss, Map<Stri
         boolean redisIsOwn, Map<String, Long> outcomes, long wakeUps, double wakeUpP50Ms, double wakeUpP99Ms) {
 
     /** The lease outcomes the report shows, in this order (others the replicas report follow them). */
-    static final List<String> OUTCOMES = List.of("acquired", "busy", "extended", "lost", "fenced", "refused",
-            "released", "backstop", "takeover", "direct", "error", "caller-left");
+    static final List<String> OUTCOMES = Arrays.stream(LeaseOutcome.values()).map(LeaseOutcome::tag).toList();
 
     static LeaseCost of(RunData d, ServerLoad server) {
         long misses = server.misses();
@@ -69,7 +71,7 @@ record LeaseCost(long misses, long hits, Long sent, double sentPerMiss, Map<Stri
 
     /** Follower waits that ran out and asked Redis again; -1 where the outcomes were not recorded. */
     long backstops() {
-        return outcomes == null ? -1 : outcomes.getOrDefault("backstop", 0L);
+        return outcomes == null ? -1 : outcomes.getOrDefault(LeaseOutcome.BACKSTOP.tag(), 0L);
     }
 
     private static long total(Map<String, Long> counts) {

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import io.herdlab.contract.LatencyBuckets;
+
 /** The polls and the per-second latency as CSV tables a person or a notebook can read. */
 final class RawData {
 
@@ -51,7 +53,7 @@ final class RawData {
         d.latencyBySecond().forEach((second, counts) -> {
             double[] p = Histograms.p50p95p99(counts, d.bucketBoundsMs(), d.latencyMaxMs());
             latency.add(String.format(Locale.ROOT, "%d,%d,%d,%.1f,%.1f,%.1f,%s", second - start, second,
-                    Histograms.count(counts), p[0], p[1], p[2], Arrays.toString(counts).replace(",", " ")));
+                    LatencyBuckets.count(counts), p[0], p[1], p[2], Arrays.toString(counts).replace(",", " ")));
         });
         Report.lines(dir.resolve("latency.csv"), latency);
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import io.herdlab.contract.HerdSnapshot;
+import io.herdlab.contract.LatencyBuckets;
 
 /**
  * Polls every replica's {@code /actuator/herd} and pg_stat_activity once a second. Latency comes
@@ -167,7 +168,7 @@ final class Sampler implements AutoCloseable {
     Map<Long, long[]> latencyBySecond() {
         Map<Long, long[]> merged = new TreeMap<>();
         for (Map<Long, long[]> replica : latencyByReplica.values()) {
-            replica.forEach((second, counts) -> merged.merge(second, counts.clone(), Histograms::add));
+            replica.forEach((second, counts) -> merged.merge(second, counts.clone(), LatencyBuckets::add));
         }
         return merged;
     }

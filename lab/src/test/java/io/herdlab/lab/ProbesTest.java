@@ -89,18 +89,4 @@ class ProbesTest {
                 Prometheus.REDIS_COMMANDS, "command", true)).isNull();
         assertThat(Prometheus.sumBy("herd_other_total 3\n", Prometheus.LEASE, "outcome")).isNull();
     }
-
-    @Test
-    void percentilesInterpolateInsideTheirBucket() {
-        long[] bounds = {10, 100, 1000};
-        // 100 requests: 50 up to 10 ms, 50 in (100, 1000]
-        long[] counts = {50, 0, 50, 0};
-        assertThat(Histograms.percentile(counts, bounds, 0, 0.5)).isEqualTo(10.0);
-        assertThat(Histograms.percentile(counts, bounds, 0, 0.99)).isCloseTo(982.0, within(1e-9));
-        // the slowest request seen caps what interpolation would place above it, not below its bucket
-        assertThat(Histograms.percentile(counts, bounds, 400, 0.99)).isEqualTo(400.0);
-        assertThat(Histograms.percentile(counts, bounds, 50, 0.99)).isEqualTo(100.0);
-        assertThat(Histograms.percentile(new long[] {0, 0, 0, 5}, bounds, 2500, 0.5)).isEqualTo(1750.0);
-        assertThat(Histograms.percentile(new long[4], bounds, 0, 0.5)).isNaN();
-    }
 }

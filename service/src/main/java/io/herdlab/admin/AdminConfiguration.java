@@ -7,6 +7,7 @@ import io.herdlab.Mitigation;
 import io.herdlab.guard.DbGuard;
 import io.herdlab.metrics.HerdMetrics;
 import io.herdlab.metrics.PoolWatcher;
+import io.herdlab.problem.Problems;
 import io.herdlab.users.UserService;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.slf4j.Logger;
@@ -27,13 +28,13 @@ class AdminConfiguration {
     @Bean
     HerdAdmin herdAdmin(UserService users, StatefulRedisConnection<String, String> redis, HerdMetrics metrics,
             PoolWatcher pool, DbGuard guard, Mitigation mitigation, HerdProperties herd, AdminProperties admin,
-            JsonMapper json, Clock clock) {
+            JsonMapper json, Problems problems, Clock clock) {
         if (admin.open()) {
             log.info("Admin operations (POST /actuator/herd/*) are open: no herd.admin.token (HERD_ADMIN_TOKEN) is set."
                     + " Fine on your own machine, where the management port is yours alone; the Helm chart always"
                     + " sets one.");
         }
         return new HerdAdmin(users, new CacheFlush(redis.reactive(), herd.cache().keyPrefix()), metrics, pool, guard,
-                mitigation, herd, admin, json, clock);
+                mitigation, herd, admin, json, problems, clock);
     }
 }

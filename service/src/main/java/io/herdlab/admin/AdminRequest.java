@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.herdlab.problem.Refusal;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -41,15 +42,15 @@ final class AdminRequest {
             body = raw.isBlank() ? json.createObjectNode() : json.readTree(raw);
         }
         catch (JacksonException ex) {
-            throw AdminProblem.badField(null, "the body must be a JSON object, e.g. {} or {\"users\":10000}");
+            throw Refusal.badRequest(null, "the body must be a JSON object, e.g. {} or {\"users\":10000}");
         }
         if (body == null || !body.isObject()) {
-            throw AdminProblem.badField(null, "the body must be a JSON object, e.g. {} or {\"users\":10000}");
+            throw Refusal.badRequest(null, "the body must be a JSON object, e.g. {} or {\"users\":10000}");
         }
         List<String> allowed = FIELDS.get(action);
         for (String name : body.propertyNames()) {
             if (!allowed.contains(name)) {
-                throw AdminProblem.badField(name, "unknown field '" + abbreviate(name) + "': " + action
+                throw Refusal.badRequest(name, "unknown field '" + abbreviate(name) + "': " + action
                         + (allowed.isEmpty() ? " takes no fields (send {})" : " takes " + String.join(", ", allowed)));
             }
         }
@@ -76,7 +77,7 @@ final class AdminRequest {
         long max = nowMs + MAX_EXPIRY_AHEAD.toMillis();
         if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() <= nowMs
                 || node.longValue() > max) {
-            throw AdminProblem.badField("expiresAtEpochMs", "expiresAtEpochMs must be an epoch-millisecond instant after"
+            throw Refusal.badRequest("expiresAtEpochMs", "expiresAtEpochMs must be an epoch-millisecond instant after"
                     + " now (" + nowMs + ") and at most one day ahead (" + max + "), not " + shown(node));
         }
         return node.longValue();
@@ -88,7 +89,7 @@ final class AdminRequest {
         }
         JsonNode node = body.get("aligned");
         if (!node.isBoolean()) {
-            throw AdminProblem.badField("aligned", "aligned must be true or false, not " + shown(node));
+            throw Refusal.badRequest("aligned", "aligned must be true or false, not " + shown(node));
         }
         return node.booleanValue();
     }
@@ -99,7 +100,7 @@ final class AdminRequest {
         }
         JsonNode node = body.get(field);
         if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
-            throw AdminProblem.badField(field, field + " must be a whole number from " + min + " to " + max + ", not "
+            throw Refusal.badRequest(field, field + " must be a whole number from " + min + " to " + max + ", not "
                     + shown(node));
         }
         return node.longValue();

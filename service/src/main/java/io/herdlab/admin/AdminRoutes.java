@@ -2,7 +2,6 @@ package io.herdlab.admin;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -24,9 +23,6 @@ class AdminRoutes {
         return route(GET(base), admin::snapshot)
                 .andRoute(GET(base + "/{view}"), admin::view)
                 .andRoute(POST(base + "/{action}"), admin::act)
-                .andRoute(path(base).or(path(base + "/**")), request -> new AdminProblem(
-                        HttpStatus.METHOD_NOT_ALLOWED, null, request.method() + " is not served here: GET " + base
-                        + "[/summary|/keys|/lease-events|/mitigation], POST " + base + "/{seed|warm|reset|flush}")
-                        .response());
+                .andRoute(path(base).or(path(base + "/**")), request -> admin.notServed(request, base));
     }
 }

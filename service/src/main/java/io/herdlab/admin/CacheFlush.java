@@ -1,6 +1,7 @@
 package io.herdlab.admin;
 
 import io.herdlab.lease.Leases;
+import io.herdlab.problem.Refusal;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanStream;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
@@ -28,7 +29,7 @@ final class CacheFlush {
     /** Emits how many keys were deleted. */
     Mono<Long> flush() {
         if (prefix.isEmpty()) {
-            return Mono.error(new AdminProblem(HttpStatus.CONFLICT, null, "herd.cache.key-prefix is empty, so a flush"
+            return Mono.error(Refusal.of(HttpStatus.CONFLICT, "herd.cache.key-prefix is empty, so a flush"
                     + " would delete every key in this Redis: set a prefix (HERD_CACHE_KEYPREFIX) to flush"));
         }
         return ScanStream.scan(redis, ScanArgs.Builder.matches(glob(prefix) + "*").limit(1000))

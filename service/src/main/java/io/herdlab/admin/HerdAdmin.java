@@ -1,17 +1,22 @@
 package io.herdlab.admin;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.herdlab.HerdProperties;
 import io.herdlab.Mitigation;
+import io.herdlab.contract.HerdSnapshot;
+import io.herdlab.contract.KeyQueries;
+import io.herdlab.contract.LeaseEvents;
 import io.herdlab.guard.DbGuard;
-import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.HerdMetrics;
 import io.herdlab.metrics.PoolWatcher;
-import io.herdlab.guard.DatabaseFailure;
+import io.herdlab.problem.Problems;
+import io.herdlab.problem.Refusal;
 import io.herdlab.users.UserService;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -26,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code /actuator/herd} on the management port: the snapshot and its views (open: read-only),
  * and seed, warm, reset, flush (behind {@code herd.admin.token} when one is set). Every
- * refusal is problem JSON naming what to fix.
+ * refusal and failure is problem JSON ({@link Problems}), a refusal naming what to fix.
  */
 final class HerdAdmin {
 
@@ -42,10 +47,12 @@ final class HerdAdmin {
     private final AdminProperties admin;
     private final AdminToken token;
     private final JsonMapper json;
+    private final Problems problems;
     private final Clock clock;
 
     HerdAdmin(UserService users, CacheFlush cacheFlush, HerdMetrics metrics, PoolWatcher pool, DbGuard guard,
-            Mitigation mitigation, HerdProperties herd, AdminProperties admin, JsonMapper json, Clock clock) {
+            Mitigation mitigation, HerdProperties herd, AdminProperties admin, JsonMapper json, Problems problems,
+            Clock clock) {
         this.users = users;
         this.cacheFlush = cacheFlush;
         this.metrics = metrics;
@@ -56,45 +63,37 @@ final class HerdAdmin {
         this.admin = admin;
         this.token = new AdminToken(admin);
         this.json = json;
+        this.problems = problems;
         this.clock = clock;
     }
 
     /** GET /actuator/herd: everything the lab and a person with curl read. */
     Mono<ServerResponse> snapshot(ServerRequest request) {
         return users.activity()
-                .<Object>map(rows -> rows)
+                .map(activity -> snapshot(activity, null))
                 .onErrorResume(error -> {
                     // the lab polls every second: the database's failure is logged by the request path
                     log.debug("pg_stat_activity could not be read for the snapshot: {}", error.toString());
-                    return Mono.just("unavailable: the database did not answer (see the service log)");
+                    return Mono.just(snapshot(List.of(), "unavailable: the database did not answer (see the service log)"));
                 })
-                .flatMap(activity -> {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("instance", herd.instanceId());
-                    out.put("preset", mitigation.preset().id());
-                    out.put("mitigation", mitigationView());
-                    out.put("epochMs", clock.millis());
-                    out.put("cache", metrics.cacheSnapshot());
-                    out.put("db", metrics.dbSnapshot());
-                    out.put("pool", pool.snapshot());
-                    out.put("latency", metrics.latencySnapshot());
-                    out.put("latencyBySecond", metrics.latencyBySecond());
-                    out.put("coalesce", metrics.coalesceSnapshot());
-                    out.put("breaker", guard.state());
-                    out.put("pgStatActivity", activity);
-                    return ok(out);
-                });
+                .flatMap(HerdAdmin::ok);
+    }
+
+    private HerdSnapshot snapshot(List<HerdSnapshot.Activity> activity, @Nullable String activityError) {
+        return new HerdSnapshot(herd.instanceId(), mitigation.preset().id(), mitigationView(), clock.millis(),
+                metrics.cacheSnapshot(), metrics.dbSnapshot(), pool.snapshot(), metrics.latencySnapshot(),
+                metrics.latencyBySecond(), metrics.coalesceSnapshot(), guard.state(), activity, activityError);
     }
 
     /** GET /actuator/herd/{view}: keys, lease-events, mitigation, summary. */
     Mono<ServerResponse> view(ServerRequest request) {
         return switch (request.pathVariable("view")) {
-            case "keys" -> ok(metrics.queriesPerKey());
-            case "lease-events" -> ok(metrics.leaseEventsPerKey());
+            case "keys" -> ok(new KeyQueries(metrics.queriesPerKey()));
+            case "lease-events" -> ok(new LeaseEvents(metrics.leaseEventsPerKey()));
             case "mitigation" -> ok(mitigationView());
             case "summary" -> ok(summary());
-            default -> new AdminProblem(HttpStatus.NOT_FOUND, null, "unknown view '" + request.pathVariable("view")
-                    + "': GET /actuator/herd, or /actuator/herd/summary, /keys, /lease-events, /mitigation").response();
+            default -> problems.respond(Refusal.of(HttpStatus.NOT_FOUND, "unknown view '" + request.pathVariable("view")
+                    + "': GET /actuator/herd, or /actuator/herd/summary, /keys, /lease-events, /mitigation"), request);
         };
     }
 
@@ -102,29 +101,26 @@ final class HerdAdmin {
     Mono<ServerResponse> act(ServerRequest request) {
         String action = request.pathVariable("action");
         if (!AdminRequest.FIELDS.containsKey(action)) {
-            return new AdminProblem(HttpStatus.NOT_FOUND, null, "unknown action '" + action
-                    + "': POST /actuator/herd/seed, /warm, /reset or /flush").response();
+            return problems.respond(Refusal.of(HttpStatus.NOT_FOUND, "unknown action '" + action
+                    + "': POST /actuator/herd/seed, /warm, /reset or /flush"), request);
         }
         if (!authorized(request)) {
-            return new AdminProblem(HttpStatus.UNAUTHORIZED, null, "this admin operation needs the header"
-                    + " 'Authorization: Bearer <herd.admin.token>' (the token is in HERD_ADMIN_TOKEN)").response();
+            return problems.respond(Refusal.of(HttpStatus.UNAUTHORIZED, "this admin operation needs the header"
+                    + " 'Authorization: Bearer <herd.admin.token>' (the token is in HERD_ADMIN_TOKEN)"), request);
         }
         return request.bodyToMono(String.class).defaultIfEmpty("")
                 .map(raw -> AdminRequest.parse(json, action, raw))
                 .flatMap(this::run)
-                .onErrorResume(AdminProblem.class, AdminProblem::response)
-                .onErrorResume(DataBufferLimitException.class, error -> new AdminProblem(HttpStatus.CONTENT_TOO_LARGE,
-                        null, "the body is too large: admin bodies are a few fields, e.g. {\"users\":10000}").response())
-                .onErrorResume(error -> {
-                    if (DatabaseFailure.of(error) == DatabaseFailure.UNAVAILABLE) {
-                        log.warn("admin {} failed: the database is unavailable", action, error);
-                        long seconds = error instanceof UnavailableException u ? Math.max(1, u.retryAfter().toSeconds()) : 1;
-                        return AdminProblem.databaseUnavailable(seconds).response();
-                    }
-                    log.error("admin {} failed", action, error);
-                    return new AdminProblem(HttpStatus.INTERNAL_SERVER_ERROR, null, "the " + action
-                            + " failed; the service log has the cause").response();
-                });
+                .onErrorMap(DataBufferLimitException.class, error -> Refusal.of(HttpStatus.CONTENT_TOO_LARGE,
+                        "the body is too large: admin bodies are a few fields, e.g. {\"users\":10000}"))
+                .doOnError(error -> !(error instanceof Refusal), error -> log.debug("admin {} failed", action, error))
+                .onErrorResume(error -> problems.respond(error, request));
+    }
+
+    /** Any other method on an admin path: 405 naming what is served. */
+    Mono<ServerResponse> notServed(ServerRequest request, String base) {
+        return problems.respond(Refusal.of(HttpStatus.METHOD_NOT_ALLOWED, request.method() + " is not served here: GET "
+                + base + "[/summary|/keys|/lease-events|/mitigation], POST " + base + "/{seed|warm|reset|flush}"), request);
     }
 
     private Mono<ServerResponse> run(AdminRequest request) {
@@ -153,7 +149,7 @@ final class HerdAdmin {
         Long at = request.expiresAtEpochMs(start);
         boolean aligned = request.aligned();
         if (ttlSeconds != null && at != null) {
-            throw AdminProblem.badField("ttlSeconds", "give ttlSeconds or expiresAtEpochMs, not both");
+            throw Refusal.badRequest("ttlSeconds", "give ttlSeconds or expiresAtEpochMs, not both");
         }
         long expiresAt = at != null ? at
                 : start + 1000 * (ttlSeconds != null ? ttlSeconds : herd.cache().ttl().toSeconds());
@@ -167,49 +163,33 @@ final class HerdAdmin {
         return !token.configured() || token.matches(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
     }
 
-    /** The figures the quick start reads after a burst, on one line. */
-    private Map<String, Object> summary() {
-        Map<String, Object> cache = metrics.cacheSnapshot();
-        Map<String, Object> db = metrics.dbSnapshot();
-        Map<String, Object> coalesce = metrics.coalesceSnapshot();
-        long hits = number(cache, "hits");
-        long lookups = hits + number(cache, "misses") + number(cache, "stale");
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("instance", herd.instanceId());
-        out.put("preset", mitigation.preset().id());
-        out.put("requests", lookups + number(cache, "negative") + number(cache, "errors"));
-        out.put("hitRatio", lookups == 0 ? null : Math.round(1000.0 * hits / lookups) / 1000.0);
-        out.put("dbQueries", db.get("queries"));
-        out.put("duplicateQueries", db.get("duplicateQueries"));
-        out.put("poolPeakPending", pool.snapshot().get("peakPending"));
-        out.put("leaders", coalesce.get("leaders"));
-        out.put("followers", coalesce.get("followers"));
-        out.put("coalesceTimeouts", coalesce.get("timeouts"));
-        out.put("p99Ms", metrics.latencySnapshot().get("p99Ms"));
-        return out;
+    /**
+     * {@code GET /actuator/herd/summary}: the figures the quick start reads after a burst, on one line.
+     *
+     * @param hitRatio hits among the look-ups that found a value or a miss (null before the first)
+     */
+    record Summary(String instance, String preset, long requests, @Nullable Double hitRatio, long dbQueries,
+            long duplicateQueries, int poolPeakPending, long leaders, long followers, long coalesceTimeouts,
+            double p99Ms) {
     }
 
-    private static long number(Map<String, Object> map, String key) {
-        return map.get(key) instanceof Number n ? n.longValue() : 0;
+    private Summary summary() {
+        HerdSnapshot.Cache cache = metrics.cacheSnapshot();
+        HerdSnapshot.Db db = metrics.dbSnapshot();
+        HerdSnapshot.Coalesce coalesce = metrics.coalesceSnapshot();
+        long lookups = cache.hits() + cache.misses() + cache.stale();
+        return new Summary(herd.instanceId(), mitigation.preset().id(), lookups + cache.negative() + cache.errors(),
+                lookups == 0 ? null : Math.round(1000.0 * cache.hits() / lookups) / 1000.0, db.queries(),
+                db.duplicateQueries(), pool.snapshot().peakPending(), coalesce.leaders(), coalesce.followers(),
+                coalesce.timeouts(), metrics.latencySnapshot().p99Ms());
     }
 
-    private Map<String, Object> mitigationView() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("preset", mitigation.preset().id());
-        out.put("jitterMaxMs", mitigation.jitterMax().toMillis());
-        out.put("coalescer", mitigation.coalescer().name().toLowerCase());
-        out.put("waitTimeoutMs", mitigation.waitTimeout().toMillis());
-        out.put("leaseTimeMs", mitigation.leaseTime().toMillis());
-        out.put("staleWhileRevalidate", mitigation.staleWhileRevalidate());
-        out.put("staleForMs", mitigation.staleFor().toMillis());
-        out.put("earlyRefresh", mitigation.earlyRefresh());
-        out.put("beta", mitigation.beta());
-        out.put("negativeTtlMs", mitigation.negativeTtl().toMillis());
-        out.put("breaker", mitigation.breaker());
-        out.put("bulkhead", mitigation.bulkhead());
-        out.put("ttlMs", herd.cache().ttl().toMillis());
-        out.put("queryDelayMs", herd.db().queryDelay().toMillis());
-        return out;
+    private HerdSnapshot.Mitigation mitigationView() {
+        return new HerdSnapshot.Mitigation(mitigation.preset().id(), mitigation.jitterMax().toMillis(),
+                mitigation.coalescer().name().toLowerCase(Locale.ROOT), mitigation.waitTimeout().toMillis(),
+                mitigation.leaseTime().toMillis(), mitigation.staleWhileRevalidate(), mitigation.staleFor().toMillis(),
+                mitigation.earlyRefresh(), mitigation.beta(), mitigation.negativeTtl().toMillis(), mitigation.breaker(),
+                mitigation.bulkhead(), herd.cache().ttl().toMillis(), herd.db().queryDelay().toMillis());
     }
 
     private static Mono<ServerResponse> ok(Object body) {

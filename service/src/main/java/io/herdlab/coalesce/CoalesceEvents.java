@@ -3,7 +3,7 @@ package io.herdlab.coalesce;
 import java.time.Duration;
 
 import io.herdlab.metrics.CoalesceRole;
-import io.herdlab.metrics.LeaseOutcome;
+import io.herdlab.contract.LeaseOutcome;
 
 /**
  * What a coalescer reports, so that the mechanisms stay free of metrics. {@code scope} names

@@ -3,7 +3,7 @@ package io.herdlab.lease;
 import java.time.Duration;
 
 import io.herdlab.coalesce.CoalesceEvents;
-import io.herdlab.metrics.LeaseOutcome;
+import io.herdlab.contract.LeaseOutcome;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 

@@ -6,7 +6,7 @@ import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.CoalesceEvents;
 import io.herdlab.guard.UnavailableException;
-import io.herdlab.metrics.LeaseOutcome;
+import io.herdlab.contract.LeaseOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -60,7 +60,7 @@ final class Leader {
                 })
                 .map(fill -> {
                     if (fill != LeaseScripts.Fill.WRITTEN) {
-                        events.lease(scope, LeaseOutcome.valueOf(fill.name()), lease.id());
+                        events.lease(scope, fill.outcome(), lease.id());
                     }
                     return entry;
                 });

@@ -14,7 +14,7 @@ import io.herdlab.coalesce.Coalescer;
 import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.CoalesceRole;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
-import io.herdlab.metrics.LeaseOutcome;
+import io.herdlab.contract.LeaseOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;

@@ -6,6 +6,7 @@ import java.util.List;
 import io.herdlab.cache.CacheKeys;
 import io.herdlab.cache.RedisScript;
 import io.herdlab.cache.UserCache.Prepared;
+import io.herdlab.contract.LeaseOutcome;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import reactor.core.publisher.Mono;
@@ -19,7 +20,20 @@ import reactor.core.publisher.Mono;
 final class LeaseScripts {
 
     /** What a fenced fill did; see {@code fenced-fill.lua}. */
-    enum Fill { WRITTEN, FENCED, LOST, REFUSED }
+    enum Fill {
+        WRITTEN(null), FENCED(LeaseOutcome.FENCED), LOST(LeaseOutcome.LOST), REFUSED(LeaseOutcome.REFUSED);
+
+        private final LeaseOutcome outcome;
+
+        Fill(LeaseOutcome outcome) {
+            this.outcome = outcome;
+        }
+
+        /** The lease event a fill that was not written counts as (null: written). */
+        LeaseOutcome outcome() {
+            return outcome;
+        }
+    }
 
     /**
      * How long "no such user" is kept (without negative caching) for a caller whose look-up

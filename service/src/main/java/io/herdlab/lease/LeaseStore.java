@@ -8,7 +8,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The Redis side of the lease, behind one interface: herdlab's lookup-or-lease script, or a
- * Redisson lock (see {@link LuaLeaseStore}, {@link RedissonLeaseStore}). Errors are Redis's.
+ * Redisson lock (see {@link SetNxLeaseStore}, {@link RedissonLeaseStore}). Errors are Redis's.
  */
 interface LeaseStore {
 

@@ -35,9 +35,9 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Builds a lease coalescer (herdlab's Lua lease or a Redisson lock) and owns what it opened:
- * the fills subscription and, for Redisson, its client, configured from the same Redis
- * settings as the cache's Lettuce client and checked at start-up to see the same database.
+ * Builds a lease coalescer (herdlab's own SET NX lease, {@code lua}, or a Redisson lock) and owns
+ * what it opened: the fills subscription and, for Redisson, its client, configured from the same
+ * Redis settings as the cache's Lettuce client and checked at start-up to see the same database.
  */
 public final class Leases implements AutoCloseable {
 
@@ -87,9 +87,9 @@ public final class Leases implements AutoCloseable {
             scripts.preload().onErrorResume(error -> Mono.empty()).block(Duration.ofSeconds(10));
         }
         else {
-            LuaLeaseStore lua = new LuaLeaseStore(scripts, context.cache(), context.clock(), now);
-            lua.preload().onErrorResume(error -> Mono.empty()).block(Duration.ofSeconds(10));
-            store = lua;
+            SetNxLeaseStore setNx = new SetNxLeaseStore(scripts, context.cache(), context.clock(), now);
+            setNx.preload().onErrorResume(error -> Mono.empty()).block(Duration.ofSeconds(10));
+            store = setNx;
         }
         coalescer = new LeaseCoalescer(redisson ? "redisson" : "lua", store, context.cache(), notices, m.leaseTime(),
                 m.waitTimeout(), connection::isOpen, new LeaseThreads(timers, context.wakeups()), context.events());

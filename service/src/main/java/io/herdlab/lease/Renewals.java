@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.herdlab.coalesce.CoalesceEvents;
-import io.herdlab.metrics.LeaseOutcome;
+import io.herdlab.contract.LeaseOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;

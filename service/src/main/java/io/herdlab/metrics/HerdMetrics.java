@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.herdlab.contract.HerdSnapshot;
+import io.herdlab.contract.LeaseOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,23 +20,42 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Every herdlab signal, recorded twice: as a monotonic Micrometer meter for Prometheus, and
- * as a resettable tally for the {@code /actuator/herd} snapshot that one lab run reads.
+ * as a resettable tally for the {@code /actuator/herd} snapshot that one lab run reads. The
+ * tallies are kept by the same enums that name the meters' tags, and read into the contract's
+ * records field by field: no snapshot count is looked up by a string.
  */
 public final class HerdMetrics {
 
+    /** A cache look-up's outcome: the {@code result} tag of {@code herd_cache_requests_total}. */
     public enum CacheResult {
         HIT, MISS, STALE, NEGATIVE, ERROR;
 
-        final String id = name().toLowerCase(Locale.ROOT);
-        final String snapshotKey = "cache." + id;
+        final String tag = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Why a background refresh ran: the {@code kind} tag of {@code herd_cache_refreshes_total}. */
+    public enum RefreshKind {
+        /** A value past its soft expiry was served (stale-while-revalidate). */
+        STALE,
+        /** XFetch chose to refresh a value before its soft expiry. */
+        EARLY;
+
+        final String tag = name().toLowerCase(Locale.ROOT);
     }
 
     private final MeterRegistry registry;
     private final KeyQueryCounts keyQueries;
     private final LeaseEventCounts leaseEvents;
     private final LatencyHistogram latency;
-    /** Resettable counts for the snapshot, by snapshot key (summed over tags such as mode). */
-    private final Map<String, LongAdder> sinceReset = new ConcurrentHashMap<>();
+    // the resettable tallies of the snapshot (summed over tags such as mode)
+    private final Tally<CacheResult> cacheResults = new Tally<>(CacheResult.class);
+    private final Tally<RefreshKind> refreshes = new Tally<>(RefreshKind.class);
+    private final Tally<CoalesceRole> roles = new Tally<>(CoalesceRole.class);
+    private final Tally<LeaseOutcome> leaseOutcomes = new Tally<>(LeaseOutcome.class);
+    private final LongAdder dbQueriesSinceReset = new LongAdder();
+    private final LongAdder dbDuplicatesSinceReset = new LongAdder();
+    private final LongAdder timeoutsSinceReset = new LongAdder();
+    private final LongAdder invalidationFailuresSinceReset = new LongAdder();
     /** Micrometer counters by name and tags, so each tag combination keeps its own series. */
     private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
     /** Micrometer timers by name and mode, looked up once per combination (followers record per request). */
@@ -55,7 +75,7 @@ public final class HerdMetrics {
         this.leaseEvents = new LeaseEventCounts(maxTrackedKeys);
         this.latency = new LatencyHistogram(clock);
         for (CacheResult result : CacheResult.values()) {
-            cacheCounters.put(result, registry.counter("herd.cache.requests", "result", result.id));
+            cacheCounters.put(result, registry.counter("herd.cache.requests", "result", result.tag));
         }
         this.dbQueries = registry.counter("herd.db.queries");
         this.dbDuplicates = registry.counter("herd.db.duplicate.queries");
@@ -66,40 +86,50 @@ public final class HerdMetrics {
                 "most user SELECTs in flight at once since the last scrape", dbInFlight::get);
     }
 
-    private void increment(String snapshotKey, Counter counter) {
-        counter.increment();
-        sinceReset.computeIfAbsent(snapshotKey, k -> new LongAdder()).increment();
+    /** Resettable counts, one per constant of an enum. */
+    private static final class Tally<E extends Enum<E>> {
+        private final EnumMap<E, LongAdder> counts;
+
+        Tally(Class<E> type) {
+            counts = new EnumMap<>(type);
+            for (E constant : type.getEnumConstants()) {
+                counts.put(constant, new LongAdder());
+            }
+        }
+
+        void increment(E constant) {
+            counts.get(constant).increment();
+        }
+
+        long get(E constant) {
+            return counts.get(constant).sum();
+        }
+
+        void reset() {
+            counts.values().forEach(LongAdder::reset);
+        }
     }
 
-    private void increment(String snapshotKey, String meter, String... tags) {
+    /** The Micrometer counter {@code meter} with {@code tags}, registered on first use. */
+    private Counter counter(String meter, String... tags) {
         List<String> id = new ArrayList<>(tags.length + 1);
         id.add(meter);
         id.addAll(List.of(tags));
-        increment(snapshotKey, counters.computeIfAbsent(id, k -> registry.counter(meter, tags)));
-    }
-
-    private long count(String snapshotKey) {
-        LongAdder count = sinceReset.get(snapshotKey);
-        return count == null ? 0 : count.sum();
-    }
-
-    private long count(LeaseOutcome outcome) {
-        return count("lease." + outcome.tag);
-    }
-
-    private long count(CoalesceRole role) {
-        return count("coalesce." + role.tag);
+        return counters.computeIfAbsent(id, k -> registry.counter(meter, tags));
     }
 
     public void cache(CacheResult result) {
-        increment(result.snapshotKey, cacheCounters.get(result));
+        cacheCounters.get(result).increment();
+        cacheResults.increment(result);
     }
 
     /** One user SELECT about to be sent to PostgreSQL. */
     public void dbQuery(long id) {
-        increment("db.queries", dbQueries);
+        dbQueries.increment();
+        dbQueriesSinceReset.increment();
         if (keyQueries.record(id, System.nanoTime())) {
-            increment("db.duplicates", dbDuplicates);
+            dbDuplicates.increment();
+            dbDuplicatesSinceReset.increment();
         }
     }
 
@@ -118,7 +148,8 @@ public final class HerdMetrics {
     }
 
     public void coalesceRole(String mode, CoalesceRole role) {
-        increment("coalesce." + role.tag, "herd.coalesce", "mode", mode, "role", role.tag);
+        counter("herd.coalesce", "mode", mode, "role", role.tag).increment();
+        roles.increment(role);
     }
 
     public void coalesceWait(String mode, Duration waited) {
@@ -136,11 +167,13 @@ public final class HerdMetrics {
 
     /** A write's cached copy could not be dropped (the PUT answered 503). */
     public void invalidationFailed() {
-        increment("cache.invalidationFailures", "herd.cache.invalidation.failures");
+        counter("herd.cache.invalidation.failures").increment();
+        invalidationFailuresSinceReset.increment();
     }
 
     public void coalesceTimeout(String mode) {
-        increment("coalesce.timeouts", "herd.coalesce.timeouts", "mode", mode);
+        counter("herd.coalesce.timeouts", "mode", mode).increment();
+        timeoutsSinceReset.increment();
     }
 
     /**
@@ -148,12 +181,14 @@ public final class HerdMetrics {
      * key when it may explain a duplicate load (see {@link #leaseEventsPerKey()}).
      */
     public void lease(String mode, LeaseOutcome outcome, long id) {
-        increment("lease." + outcome.tag, "herd.lease", "mode", mode, "outcome", outcome.tag);
+        counter("herd.lease", "mode", mode, "outcome", outcome.tag()).increment();
+        leaseOutcomes.increment(outcome);
         leaseEvents.record(id, outcome);
     }
 
-    public void refresh(String kind) {
-        increment("refresh." + kind, "herd.cache.refreshes", "kind", kind);
+    public void refresh(RefreshKind kind) {
+        counter("herd.cache.refreshes", "kind", kind.tag).increment();
+        refreshes.increment(kind);
     }
 
     public void requestLatency(long millis) {
@@ -161,7 +196,14 @@ public final class HerdMetrics {
     }
 
     public void reset() {
-        sinceReset.values().forEach(LongAdder::reset);
+        cacheResults.reset();
+        refreshes.reset();
+        roles.reset();
+        leaseOutcomes.reset();
+        dbQueriesSinceReset.reset();
+        dbDuplicatesSinceReset.reset();
+        timeoutsSinceReset.reset();
+        invalidationFailuresSinceReset.reset();
         keyQueries.reset();
         leaseEvents.reset();
         latency.reset();
@@ -176,52 +218,32 @@ public final class HerdMetrics {
         return leaseEvents.all();
     }
 
-    public Map<String, Object> cacheSnapshot() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("hits", count("cache.hit"));
-        out.put("misses", count("cache.miss"));
-        out.put("stale", count("cache.stale"));
-        out.put("negative", count("cache.negative"));
-        out.put("errors", count("cache.error"));
-        out.put("staleRefreshes", count("refresh.stale"));
-        out.put("earlyRefreshes", count("refresh.early"));
-        out.put("invalidationFailures", count("cache.invalidationFailures"));
-        return out;
+    public HerdSnapshot.Cache cacheSnapshot() {
+        return new HerdSnapshot.Cache(cacheResults.get(CacheResult.HIT), cacheResults.get(CacheResult.MISS),
+                cacheResults.get(CacheResult.STALE), cacheResults.get(CacheResult.NEGATIVE),
+                cacheResults.get(CacheResult.ERROR), refreshes.get(RefreshKind.STALE), refreshes.get(RefreshKind.EARLY),
+                invalidationFailuresSinceReset.sum());
     }
 
-    public Map<String, Object> dbSnapshot() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("queries", count("db.queries"));
-        out.put("duplicateQueries", count("db.duplicates"));
-        out.putAll(keyQueries.summary(10));
-        return out;
+    public HerdSnapshot.Db dbSnapshot() {
+        return keyQueries.snapshot(dbQueriesSinceReset.sum(), dbDuplicatesSinceReset.sum(), 10);
     }
 
-    public Map<String, Object> coalesceSnapshot() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("leaders", count(CoalesceRole.LEADER));
-        out.put("followers", count(CoalesceRole.FOLLOWER));
-        out.put("timeouts", count("coalesce.timeouts"));
-        out.put("leaseAcquired", count(LeaseOutcome.ACQUIRED));
-        out.put("leaseBusy", count(LeaseOutcome.BUSY));
-        out.put("leaseLost", count(LeaseOutcome.LOST));
-        out.put("fenced", count(LeaseOutcome.FENCED));
-        out.put("refused", count(LeaseOutcome.REFUSED));
-        out.put("leaseExtended", count(LeaseOutcome.EXTENDED));
-        out.put("leaseReleased", count(LeaseOutcome.RELEASED));
-        out.put("callerLeft", count(LeaseOutcome.CALLER_LEFT));
-        out.put("leaseBackstops", count(LeaseOutcome.BACKSTOP));
-        out.put("leaseTakeovers", count(LeaseOutcome.TAKEOVER));
-        out.put("direct", count(CoalesceRole.DIRECT));
-        out.put("leaseEventsUntracked", leaseEvents.untracked());
-        return out;
+    public HerdSnapshot.Coalesce coalesceSnapshot() {
+        return new HerdSnapshot.Coalesce(roles.get(CoalesceRole.LEADER), roles.get(CoalesceRole.FOLLOWER),
+                timeoutsSinceReset.sum(), leaseOutcomes.get(LeaseOutcome.ACQUIRED), leaseOutcomes.get(LeaseOutcome.BUSY),
+                leaseOutcomes.get(LeaseOutcome.LOST), leaseOutcomes.get(LeaseOutcome.FENCED),
+                leaseOutcomes.get(LeaseOutcome.REFUSED), leaseOutcomes.get(LeaseOutcome.EXTENDED),
+                leaseOutcomes.get(LeaseOutcome.RELEASED), leaseOutcomes.get(LeaseOutcome.CALLER_LEFT),
+                leaseOutcomes.get(LeaseOutcome.BACKSTOP), leaseOutcomes.get(LeaseOutcome.TAKEOVER),
+                roles.get(CoalesceRole.DIRECT), leaseEvents.untracked());
     }
 
-    public Map<String, Object> latencySnapshot() {
+    public HerdSnapshot.Latency latencySnapshot() {
         return latency.summary();
     }
 
-    public Object latencyBySecond() {
+    public List<HerdSnapshot.LatencySecond> latencyBySecond() {
         return latency.lastSeconds();
     }
 }

@@ -2,12 +2,13 @@ package io.herdlab.metrics;
 
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+
+import io.herdlab.contract.HerdSnapshot;
 
 /**
  * How often each user id was fetched from the database since the last reset, and whether a
@@ -64,24 +65,21 @@ final class KeyQueryCounts {
         return out;
     }
 
-    Map<String, Object> summary(int top) {
+    /** The snapshot's {@code db}: {@code queries} and {@code duplicates} since the reset, and the {@code top} keys. */
+    HerdSnapshot.Db snapshot(long queries, long duplicates, int top) {
         Map<Long, Integer> all = all();
-        Map<String, Long> histogram = new LinkedHashMap<>();
-        histogram.put("1", all.values().stream().filter(c -> c == 1).count());
-        histogram.put("2", all.values().stream().filter(c -> c == 2).count());
-        histogram.put("3-9", all.values().stream().filter(c -> c >= 3 && c < 10).count());
-        histogram.put("10-99", all.values().stream().filter(c -> c >= 10 && c < 100).count());
-        histogram.put("100+", all.values().stream().filter(c -> c >= 100).count());
-        List<Map<String, Object>> topKeys = all.entrySet().stream()
+        List<HerdSnapshot.KeyCount> topKeys = all.entrySet().stream()
                 .sorted(Map.Entry.<Long, Integer>comparingByValue(Comparator.reverseOrder()))
                 .limit(top)
-                .map(e -> Map.<String, Object>of("id", e.getKey(), "queries", e.getValue()))
+                .map(e -> new HerdSnapshot.KeyCount(e.getKey(), e.getValue()))
                 .toList();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("keysQueried", all.size());
-        out.put("untrackedQueries", untracked.sum());
-        out.put("topKeys", topKeys);
-        out.put("queriesPerKeyHistogram", histogram);
-        return out;
+        HerdSnapshot.QueriesPerKey histogram = new HerdSnapshot.QueriesPerKey(keys(all, 1, 1), keys(all, 2, 2),
+                keys(all, 3, 9), keys(all, 10, 99), keys(all, 100, Integer.MAX_VALUE));
+        return new HerdSnapshot.Db(queries, duplicates, all.size(), untracked.sum(), topKeys, histogram);
+    }
+
+    /** How many keys were queried {@code min} to {@code max} times. */
+    private static long keys(Map<Long, Integer> all, int min, int max) {
+        return all.values().stream().filter(c -> c >= min && c <= max).count();
     }
 }

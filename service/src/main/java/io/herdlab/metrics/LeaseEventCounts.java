@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.herdlab.contract.LeaseOutcome;
+
 /**
  * The lease events that can explain a cluster-wide duplicate load, per user id since the last
  * reset: what {@code GET /actuator/herd/lease-events} serves and the lab attributes duplicates
@@ -19,7 +21,7 @@ final class LeaseEventCounts {
 
     /** The outcomes kept per key, each a way one key can be loaded twice under a lease. */
     static final List<LeaseOutcome> OUTCOMES = Arrays.stream(LeaseOutcome.values())
-            .filter(outcome -> outcome.explainsDuplicate).toList();
+            .filter(LeaseOutcome::explainsDuplicate).toList();
 
     private final ConcurrentHashMap<Long, AtomicLongArray> keys = new ConcurrentHashMap<>();
     private final int maxKeys;
@@ -64,7 +66,7 @@ final class LeaseEventCounts {
             for (int i = 0; i < OUTCOMES.size(); i++) {
                 long n = counts.get(i);
                 if (n > 0) {
-                    outcomes.put(OUTCOMES.get(i).tag, n);
+                    outcomes.put(OUTCOMES.get(i).tag(), n);
                 }
             }
             if (!outcomes.isEmpty()) {

@@ -1,12 +1,11 @@
 package io.herdlab.metrics;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.herdlab.contract.HerdSnapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
@@ -69,20 +68,12 @@ public final class PoolWatcher implements AutoCloseable {
         peakPending.set(0);
     }
 
-    public Map<String, Object> snapshot() {
-        Map<String, Object> out = new LinkedHashMap<>();
+    public HerdSnapshot.Pool snapshot() {
         if (pool == null) {
-            out.put("pooled", false);
-            return out;
+            return HerdSnapshot.Pool.NONE;
         }
-        out.put("acquired", pool.acquiredSize());
-        out.put("idle", pool.idleSize());
-        out.put("pending", pool.pendingAcquireSize());
-        out.put("allocated", pool.allocatedSize());
-        out.put("maxSize", pool.getMaxAllocatedSize());
-        out.put("peakAcquired", peakAcquired.get());
-        out.put("peakPending", peakPending.get());
-        return out;
+        return new HerdSnapshot.Pool(true, pool.acquiredSize(), pool.idleSize(), pool.pendingAcquireSize(),
+                pool.allocatedSize(), pool.getMaxAllocatedSize(), peakAcquired.get(), peakPending.get());
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.herdlab.coalesce.Coalescer;
 import io.herdlab.guard.DbGuard;
 import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.HerdMetrics;
+import io.herdlab.metrics.HerdMetrics.RefreshKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -55,14 +56,14 @@ public final class ReadThrough {
             return switch (lookup.result()) {
                 case HIT -> {
                     if (mitigation.earlyRefresh() && refreshEarly(lookup.entry())) {
-                        refreshInBackground(id, lookup, "early");
+                        refreshInBackground(id, lookup, RefreshKind.EARLY);
                     }
                     yield Mono.just(lookup.entry());
                 }
                 case NEGATIVE -> Mono.just(lookup.entry());
                 case STALE -> {
                     if (mitigation.staleWhileRevalidate()) {
-                        refreshInBackground(id, lookup, "stale");
+                        refreshInBackground(id, lookup, RefreshKind.STALE);
                         yield Mono.just(lookup.entry());
                     }
                     // kept only for early refresh: load now, but serve the stale value if that fails
@@ -107,7 +108,7 @@ public final class ReadThrough {
     }
 
     /** One background reload per key in this replica; across replicas the coalescer decides. */
-    private void refreshInBackground(long id, Lookup lookup, String kind) {
+    private void refreshInBackground(long id, Lookup lookup, RefreshKind kind) {
         if (!refreshing.add(id)) {
             return;
         }

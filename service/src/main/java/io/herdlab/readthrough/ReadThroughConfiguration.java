@@ -14,7 +14,7 @@ import io.herdlab.guard.DbGuard;
 import io.herdlab.lease.Leases;
 import io.herdlab.metrics.CoalesceRole;
 import io.herdlab.metrics.HerdMetrics;
-import io.herdlab.metrics.LeaseOutcome;
+import io.herdlab.contract.LeaseOutcome;
 import io.herdlab.metrics.RedisCommandCounter;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;

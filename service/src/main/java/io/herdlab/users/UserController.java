@@ -1,5 +1,6 @@
 package io.herdlab.users;
 
+import io.herdlab.problem.Refusal;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,7 +27,7 @@ class UserController {
     Mono<ResponseEntity<String>> put(@PathVariable String id, @RequestBody(required = false) Mono<String> body) {
         return Mono.fromCallable(() -> UserIds.parse(id))
                 .flatMap(userId -> body
-                        .switchIfEmpty(Mono.error(() -> new BadRequestException("a JSON body is required")))
+                        .switchIfEmpty(Mono.error(() -> Refusal.badRequest("a JSON body is required")))
                         .map(raw -> UserUpdate.parse(json, raw))
                         .flatMap(update -> users.update(userId, update)))
                 .map(UserController::json);

@@ -1,5 +1,7 @@
 package io.herdlab.users;
 
+import io.herdlab.problem.Refusal;
+
 /** Parses the {@code {id}} of a users route: a positive whole number below 2^53. */
 final class UserIds {
 
@@ -10,12 +12,12 @@ final class UserIds {
 
     static long parse(String raw) {
         if (raw == null || raw.isEmpty() || raw.length() > 16 || !raw.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new BadRequestException("user id must be a positive whole number of at most 16 digits, not '"
+            throw Refusal.badRequest("user id must be a positive whole number of at most 16 digits, not '"
                     + abbreviate(raw) + "'");
         }
         long id = Long.parseLong(raw);
         if (id < 1 || id > MAX) {
-            throw new BadRequestException("user id must be between 1 and " + MAX + ", not " + raw);
+            throw Refusal.badRequest("user id must be between 1 and " + MAX + ", not " + raw);
         }
         return id;
     }

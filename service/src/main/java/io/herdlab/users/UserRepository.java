@@ -2,9 +2,9 @@ package io.herdlab.users;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import java.util.function.Function;
 
+import io.herdlab.contract.HerdSnapshot;
 import io.herdlab.guard.DbGuard;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Statement;
@@ -87,16 +87,14 @@ final class UserRepository {
     }
 
     /** pg_stat_activity rows of this database, counted by application_name and state. */
-    Flux<Map<String, Object>> activity(DatabaseClient monitor) {
+    Flux<HerdSnapshot.Activity> activity(DatabaseClient monitor) {
         return monitor.sql("""
                 SELECT coalesce(application_name, '') AS application_name, coalesce(state, '') AS state,
                        count(*) AS count
                 FROM pg_stat_activity WHERE datname = current_database()
                 GROUP BY 1, 2 ORDER BY 1, 2""")
-                .map(row -> Map.<String, Object>of(
-                        "applicationName", row.get("application_name", String.class),
-                        "state", row.get("state", String.class),
-                        "count", row.get("count", Long.class)))
+                .map(row -> new HerdSnapshot.Activity(row.get("application_name", String.class),
+                        row.get("state", String.class), row.get("count", Long.class)))
                 .all();
     }
 

@@ -1,5 +1,7 @@
 package io.herdlab.users;
 
+import io.herdlab.problem.Problems;
+import io.herdlab.problem.Refusal;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -17,7 +19,7 @@ import reactor.core.publisher.Mono;
  * {@code GET /users/{id}}, the hit path, as a router function: WebFlux's cheapest dispatch (no
  * argument resolution, no reflective call, no result-handler negotiation), which the hit path
  * needs to stay near the floor of docs/performance.md. Its errors are the same problem JSON as
- * the annotated routes' ({@link ProblemAdvice#respond}).
+ * the annotated routes' ({@link Problems#respond}).
  *
  * <p>The route has a handler mapping of its own that answers only on the main server: the
  * management server's child context collects router functions and handler mappings from its
@@ -27,7 +29,7 @@ import reactor.core.publisher.Mono;
 class UserRoutes {
 
     @Bean
-    RouterFunctionMapping userReads(UserService users, ProblemAdvice problems, ServerCodecConfigurer codecs) {
+    RouterFunctionMapping userReads(UserService users, Problems problems, ServerCodecConfigurer codecs) {
         RouterFunctionMapping mapping = new MainServerOnly(route(users, problems));
         mapping.setOrder(-2); // ahead of WebFlux's own router-function (-1) and annotated (0) mappings
         mapping.setMessageReaders(codecs.getReaders());
@@ -48,7 +50,7 @@ class UserRoutes {
         }
     }
 
-    private static RouterFunction<ServerResponse> route(UserService users, ProblemAdvice problems) {
+    private static RouterFunction<ServerResponse> route(UserService users, Problems problems) {
         // HEAD as well, as an annotated GET mapping would (WebFlux drops the body)
         return RouterFunctions.route(RequestPredicates.methods(HttpMethod.GET, HttpMethod.HEAD)
                 .and(RequestPredicates.path("/users/{id}")), request -> {
@@ -56,7 +58,7 @@ class UserRoutes {
             try {
                 id = UserIds.parse(request.pathVariable("id"));
             }
-            catch (BadRequestException ex) {
+            catch (Refusal ex) {
                 return problems.respond(ex, request);
             }
             return users.get(id)

@@ -1,11 +1,12 @@
 package io.herdlab.users;
 
 import java.util.List;
-import java.util.Map;
 
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache;
+import io.herdlab.contract.HerdSnapshot;
 import io.herdlab.guard.DbGuard;
+import io.herdlab.problem.Refusal;
 import io.herdlab.readthrough.ReadThrough;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Mono;
@@ -38,7 +39,7 @@ public final class UserService {
     Mono<String> get(long id) {
         return reads.read(id).flatMap(entry -> entry.exists()
                 ? Mono.just(entry.json())
-                : Mono.error(new UserNotFoundException(id)));
+                : Mono.error(Refusal.noSuchUser(id)));
     }
 
     /**
@@ -47,7 +48,7 @@ public final class UserService {
      */
     Mono<String> update(long id, UserUpdate update) {
         return guard.protect(repository.update(id, update))
-                .switchIfEmpty(Mono.error(() -> new UserNotFoundException(id)))
+                .switchIfEmpty(Mono.error(() -> Refusal.noSuchUser(id)))
                 .flatMap(user -> reads.written(id, user.version()).thenReturn(json.writeValueAsString(user)));
     }
 
@@ -67,7 +68,7 @@ public final class UserService {
     }
 
     /** pg_stat_activity of this database by application_name and state, over its own connection. */
-    public Mono<List<Map<String, Object>>> activity() {
+    public Mono<List<HerdSnapshot.Activity>> activity() {
         return repository.activity(monitor).collectList();
     }
 }

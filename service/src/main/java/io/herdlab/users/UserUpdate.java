@@ -3,6 +3,7 @@ package io.herdlab.users;
 import java.util.List;
 import java.util.Map;
 
+import io.herdlab.problem.Refusal;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -27,24 +28,24 @@ record UserUpdate(String name, String email, String bio) {
             body = json.readTree(raw);
         }
         catch (JacksonException ex) {
-            throw new BadRequestException("the body is not valid JSON: send {\"name\":…,\"email\":…,\"bio\":…}");
+            throw Refusal.badRequest("the body is not valid JSON: send {\"name\":…,\"email\":…,\"bio\":…}");
         }
         if (body == null || !body.isObject()) {
-            throw new BadRequestException("the body must be a JSON object with name, email and optionally bio");
+            throw Refusal.badRequest("the body must be a JSON object with name, email and optionally bio");
         }
         for (String field : body.propertyNames()) {
             if (!FIELDS.contains(field)) {
-                throw new BadRequestException(field, "unknown field '" + printable(field)
+                throw Refusal.badRequest(field, "unknown field '" + printable(field)
                         + "': a PUT body has name, email and optionally bio");
             }
         }
         String name = text(body, "name", true, false).strip();
         if (name.isEmpty()) {
-            throw new BadRequestException("name", "name is required (1 to 100 characters)");
+            throw Refusal.badRequest("name", "name is required (1 to 100 characters)");
         }
         String email = text(body, "email", true, false).strip();
         if (!email.matches("[^@\\s]+@[^@\\s]+")) {
-            throw new BadRequestException("email", "email must look like an e-mail address (name@host)");
+            throw Refusal.badRequest("email", "email must look like an e-mail address (name@host)");
         }
         String bio = text(body, "bio", false, true);
         return new UserUpdate(name, email, bio);
@@ -54,22 +55,22 @@ record UserUpdate(String name, String email, String bio) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             if (required) {
-                throw new BadRequestException(field, field + " is required");
+                throw Refusal.badRequest(field, field + " is required");
             }
             return "";
         }
         if (!node.isString()) {
-            throw new BadRequestException(field, field + " must be a JSON string, not " + kind(node));
+            throw Refusal.badRequest(field, field + " must be a JSON string, not " + kind(node));
         }
         String value = node.stringValue();
         int max = MAX_LENGTH.get(field);
         if (value.length() > max) {
-            throw new BadRequestException(field, field + " must be at most " + max + " characters, not "
+            throw Refusal.badRequest(field, field + " must be at most " + max + " characters, not "
                     + value.length());
         }
         String problem = badCharacter(value, multiline);
         if (problem != null) {
-            throw new BadRequestException(field, field + " must not contain " + problem);
+            throw Refusal.badRequest(field, field + " must not contain " + problem);
         }
         return value;
     }

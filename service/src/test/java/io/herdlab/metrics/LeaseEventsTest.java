@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
+import io.herdlab.contract.HerdSnapshot.Coalesce;
+import io.herdlab.contract.LeaseOutcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -11,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link HerdMetrics#lease(String, String, long)}: every outcome is counted as {@code herd.lease};
+ * {@link HerdMetrics#lease(String, LeaseOutcome, long)}: every outcome is counted as {@code herd.lease};
  * those that can explain a duplicate load are also kept per key, bounded, until the reset.
  */
 class LeaseEventsTest {
@@ -43,9 +45,9 @@ class LeaseEventsTest {
         assertThat(counter("lua", "acquired")).isEqualTo(1);
         assertThat(counter("lua", "caller-left")).as("counted, not kept per key").isEqualTo(1);
         assertThat(counter("tiered", "fenced")).isEqualTo(1);
-        assertThat(metrics.coalesceSnapshot()).containsEntry("leaseLost", 2L).containsEntry("fenced", 1L)
-                .containsEntry("callerLeft", 1L).containsEntry("leaseBackstops", 1L)
-                .containsEntry("leaseTakeovers", 1L).containsEntry("leaseEventsUntracked", 0L);
+        assertThat(metrics.coalesceSnapshot()).extracting(Coalesce::leaseLost, Coalesce::fenced, Coalesce::callerLeft,
+                Coalesce::leaseBackstops, Coalesce::leaseTakeovers, Coalesce::leaseEventsUntracked)
+                .containsExactly(2L, 1L, 1L, 1L, 1L, 0L);
     }
 
     @Test
@@ -60,12 +62,12 @@ class LeaseEventsTest {
 
         assertThat(metrics.leaseEventsPerKey()).containsOnlyKeys(1L, 2L);
         assertThat(metrics.leaseEventsPerKey().get(1L)).containsExactly(Map.entry("lost", 1L), Map.entry("released", 1L));
-        assertThat(metrics.coalesceSnapshot()).containsEntry("leaseEventsUntracked", 1L);
+        assertThat(metrics.coalesceSnapshot().leaseEventsUntracked()).isEqualTo(1L);
         assertThat(counter("lua", "lost")).as("the counter counts the untracked key too").isEqualTo(2);
 
         metrics.reset();
         assertThat(metrics.leaseEventsPerKey()).isEmpty();
-        assertThat(metrics.coalesceSnapshot()).containsEntry("leaseEventsUntracked", 0L);
+        assertThat(metrics.coalesceSnapshot().leaseEventsUntracked()).isZero();
         metrics.lease("lua", LeaseOutcome.BACKSTOP, 3);
         assertThat(metrics.leaseEventsPerKey()).containsExactly(Map.entry(3L, Map.of("backstop", 1L)));
         assertThat(counter("lua", "lost")).as("Prometheus counters never reset").isEqualTo(2);

@@ -13,6 +13,7 @@ import io.herdlab.Mitigation;
 import io.herdlab.PrivateRedis;
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.CacheKeys;
+import io.herdlab.contract.Preset;
 import io.herdlab.cache.RedisScript;
 import io.herdlab.cache.UserCache;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
@@ -37,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * read is told who holds it and for how long, and a read whose reply comes too late gives back
  * the lease Redis granted it, which nobody would otherwise use until it ran out.
  */
-class LuaLeaseStoreTest {
+class SetNxLeaseStoreTest {
 
     static final Duration LEASE = Duration.ofSeconds(5);
     static PrivateRedis server;
@@ -46,12 +47,12 @@ class LuaLeaseStoreTest {
     static RedisCommands<String, String> direct;
 
     final CacheKeys keys = new CacheKeys("lua-lease-test-" + UUID.randomUUID() + ":");
-    final Mitigation mitigation = new Mitigation(Mitigation.Preset.LUA, Duration.ZERO, Mitigation.CoalescerKind.LUA,
+    final Mitigation mitigation = new Mitigation(Preset.LUA, Duration.ZERO, Mitigation.CoalescerKind.LUA,
             Duration.ofSeconds(10), LEASE, false, Duration.ZERO, false, 1.0, Duration.ZERO, false, 0);
     final LeaseScripts scripts = new LeaseScripts(connection.reactive(), keys, LEASE);
     final UserCache cache = new UserCache(connection.reactive(), keys, Duration.ofSeconds(60), mitigation,
             Clock.systemUTC(), Duration.ofSeconds(60), new RedisScript("return 1"));
-    final LuaLeaseStore store = new LuaLeaseStore(scripts, cache, Clock.systemUTC(),
+    final SetNxLeaseStore store = new SetNxLeaseStore(scripts, cache, Clock.systemUTC(),
             () -> Schedulers.parallel().now(TimeUnit.MILLISECONDS));
 
     @BeforeAll

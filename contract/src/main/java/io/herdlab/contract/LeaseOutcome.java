@@ -1,19 +1,18 @@
-package io.herdlab.metrics;
+package io.herdlab.contract;
 
 import java.util.Locale;
 
 /**
- * What a lease did: the {@code outcome} tag of {@code herd_lease_total}, named once here. The
- * outcomes that may explain a key loaded twice are also kept per key
- * ({@code /actuator/herd/lease-events}), for the lab's duplicate attribution.
+ * What a lease did: the {@code outcome} tag of {@code herd_lease_total}, named once here for the
+ * service that counts it and the lab that reads it. The outcomes that may explain a key loaded
+ * twice are also kept per key ({@link LeaseEvents}), for the lab's duplicate attribution. In the
+ * order the lab's report lists them.
  */
 public enum LeaseOutcome {
     /** A look-up won the lease. */
     ACQUIRED(false),
     /** A look-up found another holder's lease. */
     BUSY(false),
-    /** Redis did not answer in time: the caller waited as a follower. */
-    ERROR(false),
     /** The holder renewed its lease while loading. */
     EXTENDED(false),
     /** A renewal found the lease gone, or the fill found another holder's. */
@@ -30,15 +29,25 @@ public enum LeaseOutcome {
     TAKEOVER(true),
     /** Redis out of reach: loaded without a lease. */
     DIRECT(true),
+    /** Redis did not answer in time: the caller waited as a follower. */
+    ERROR(false),
     /** The leader's caller went away; its load went on and filled. */
     CALLER_LEFT(false);
 
-    /** The metric tag: the name in lower case, words joined by '-'. */
-    public final String tag = name().toLowerCase(Locale.ROOT).replace('_', '-');
-    /** Kept per key: a way for one key to be loaded twice under a lease. */
-    public final boolean explainsDuplicate;
+    private final String tag = name().toLowerCase(Locale.ROOT).replace('_', '-');
+    private final boolean explainsDuplicate;
 
     LeaseOutcome(boolean explainsDuplicate) {
         this.explainsDuplicate = explainsDuplicate;
+    }
+
+    /** The metric tag and the key in {@link LeaseEvents}: the name in lower case, words joined by '-'. */
+    public String tag() {
+        return tag;
+    }
+
+    /** Kept per key: a way for one key to be loaded twice under a lease. */
+    public boolean explainsDuplicate() {
+        return explainsDuplicate;
     }
 }

@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  * round trip after the {@code GET}). The token fences renewals and the fill, and only its holder
  * can release it.
  */
-final class LuaLeaseStore extends ScriptedLeaseStore {
+final class SetNxLeaseStore extends ScriptedLeaseStore {
 
     private static final RedisScript LOOKUP = RedisScript.load("lease/lookup.lua");
 
@@ -28,7 +28,7 @@ final class LuaLeaseStore extends ScriptedLeaseStore {
     /** Monotonic milliseconds (the scheduler's): when a look-up was sent. */
     private final LongSupplier now;
 
-    LuaLeaseStore(LeaseScripts scripts, UserCache cache, Clock clock, LongSupplier now) {
+    SetNxLeaseStore(LeaseScripts scripts, UserCache cache, Clock clock, LongSupplier now) {
         super(scripts);
         this.cache = cache;
         this.clock = clock;

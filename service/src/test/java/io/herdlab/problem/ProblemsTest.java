@@ -1,4 +1,4 @@
-package io.herdlab.users;
+package io.herdlab.problem;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,31 +20,31 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.ResponseEntity;
 import org.springframework.r2dbc.UncategorizedR2dbcException;
+import org.springframework.web.ErrorResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What each failure becomes for the client, and what the log keeps of it. */
-class ProblemAdviceTest {
+class ProblemsTest {
 
     static final String DRIVER_TEXT = "invalid byte sequence for encoding \"UTF8\": 0x00 at db.internal:5432";
 
-    ProblemAdvice advice = new ProblemAdvice();
+    Problems problems = new Problems();
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
     @BeforeEach
     void captureLog() {
         logged.start();
-        ((Logger) LoggerFactory.getLogger(ProblemAdvice.class)).addAppender(logged);
+        ((Logger) LoggerFactory.getLogger(Problems.class)).addAppender(logged);
     }
 
     @AfterEach
     void release() {
-        ((Logger) LoggerFactory.getLogger(ProblemAdvice.class)).detachAppender(logged);
+        ((Logger) LoggerFactory.getLogger(Problems.class)).detachAppender(logged);
     }
 
-    static ProblemDetail body(ResponseEntity<ProblemDetail> response, HttpStatus status) {
+    static ProblemDetail body(ErrorResponse response, HttpStatus status) {
         assertThat(response.getStatusCode()).isEqualTo(status);
         ProblemDetail problem = response.getBody();
         assertThat(problem.getDetail()).doesNotContain("UTF8").doesNotContain("db.internal").doesNotContain("5432")
@@ -62,14 +62,14 @@ class ProblemAdviceTest {
                 new UncategorizedR2dbcException("executing UPDATE users", "UPDATE users",
                         new R2dbcDataIntegrityViolationException(DRIVER_TEXT, "23505")));
         for (RuntimeException rejection : rejections) {
-            ProblemDetail problem = body(advice.other(rejection), HttpStatus.BAD_REQUEST);
+            ProblemDetail problem = body(problems.of(rejection), HttpStatus.BAD_REQUEST);
             assertThat(problem.getDetail()).as(rejection.getClass().getSimpleName()).contains("check each field");
         }
     }
 
     @Test
     void versionConflictIs409() {
-        body(advice.other(new OptimisticLockingFailureException(DRIVER_TEXT)), HttpStatus.CONFLICT);
+        body(problems.of(new OptimisticLockingFailureException(DRIVER_TEXT)), HttpStatus.CONFLICT);
     }
 
     @Test
@@ -77,20 +77,20 @@ class ProblemAdviceTest {
         for (RuntimeException down : List.of(new R2dbcNonTransientResourceException(DRIVER_TEXT, "28P01"),
                 new R2dbcTransientResourceException(DRIVER_TEXT), new DataAccessResourceFailureException(DRIVER_TEXT),
                 new IllegalStateException(new java.net.ConnectException(DRIVER_TEXT)))) {
-            ResponseEntity<ProblemDetail> response = advice.other(down);
+            ErrorResponse response = problems.of(down);
             assertThat(body(response, HttpStatus.SERVICE_UNAVAILABLE).getDetail())
                     .isEqualTo("the database is unavailable; retry after 1 s");
             assertThat(response.getHeaders().getFirst("Retry-After")).isEqualTo("1");
         }
-        body(advice.other(new IllegalStateException(DRIVER_TEXT)), HttpStatus.INTERNAL_SERVER_ERROR);
+        body(problems.of(new IllegalStateException(DRIVER_TEXT)), HttpStatus.INTERNAL_SERVER_ERROR);
     }
 
     @Test
     void unavailableIs503WithRetryAfterAndOneLogLinePerBurstUnderTheSameIncident() {
         UnavailableException down = new UnavailableException("the database is unavailable", Duration.ofSeconds(3),
                 new IllegalStateException(DRIVER_TEXT));
-        ResponseEntity<ProblemDetail> first = advice.unavailable(down);
-        ResponseEntity<ProblemDetail> second = advice.unavailable(down);
+        ErrorResponse first = problems.of(down);
+        ErrorResponse second = problems.of(down);
         assertThat(first.getHeaders().getFirst("Retry-After")).isEqualTo("3");
         assertThat(body(first, HttpStatus.SERVICE_UNAVAILABLE).getDetail())
                 .isEqualTo("the database is unavailable; retry after 3 s");
@@ -106,7 +106,7 @@ class ProblemAdviceTest {
 
     @Test
     void badRequestsNameTheirField() {
-        ResponseEntity<ProblemDetail> response = advice.badRequest(new BadRequestException("bio", "bio is too long"));
+        ErrorResponse response = problems.of(Refusal.badRequest("bio", "bio is too long"));
         assertThat(response.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(response.getBody().getProperties()).containsEntry("field", "bio");
     }

@@ -1,4 +1,4 @@
-package io.herdlab.users;
+package io.herdlab.problem;
 
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
