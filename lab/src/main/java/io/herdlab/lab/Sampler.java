@@ -37,9 +37,6 @@ final class Sampler implements AutoCloseable {
             FROM pg_stat_activity
             WHERE datname = current_database() AND application_name <> ?
             GROUP BY 1, 2""";
-    /** One index scan of users per user look-up the database executed (hot-key-burst.sh counts the same). */
-    private static final String USER_READS = """
-            SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_tables WHERE relname = 'users'""";
 
     private final List<ReplicaProcess> replicas;
     private final Backends backends;
@@ -126,7 +123,7 @@ final class Sampler implements AutoCloseable {
                     }
                 }
             }
-            try (PreparedStatement statement = pg.prepareStatement(USER_READS);
+            try (PreparedStatement statement = pg.prepareStatement(ScratchDatabase.USER_READS);
                     ResultSet rows = statement.executeQuery()) {
                 reads[0] = rows.next() ? rows.getLong(1) : -1;
             }
