@@ -97,7 +97,8 @@ final class BenchTable {
                 if (m.matches() && m.group(1).equals(target)) {
                     JsonNode r = AdminClient.JSON.readTree(file.toFile());
                     found.add(new WrkRun(Integer.parseInt(m.group(2)),
-                            r.path("requests").asDouble() / r.path("durationUs").asDouble() * 1e6, r.path("p50Us").asDouble(),
+                            r.path("requests").asDouble() / r.path("durationUs").asDouble() * 1e6,
+                            r.path("p50Us").asDouble(),
                             r.path("p99Us").asDouble(), r.path("p999Us").asDouble(),
                             r.path("socketErrors").asLong() + r.path("non2xx").asLong()));
                 }
@@ -141,8 +142,8 @@ final class BenchTable {
                 String.join(", ", h.roundsRps().stream().map(n -> String.format(Locale.ROOT, "%,d", n)).toList()))));
         lines.addAll(List.of("", "**Cold hot-key burst** (a fresh replica per preset; every key expired in the same"
                 + " instant; DB reads from PostgreSQL's idx_scan; wake-up = leader's fill → follower's answer):", "",
-                "| preset | ok | client P50 ms | client P99 ms | client P99.9 ms | server P99 ms | DB reads (PostgreSQL) |"
-                        + " herdlab's count | wake-ups | wake-up P50 ms | wake-up P99 ms |",
+                "| preset | ok | client P50 ms | client P99 ms | client P99.9 ms | server P99 ms"
+                        + " | DB reads (PostgreSQL) | herdlab's count | wake-ups | wake-up P50 ms | wake-up P99 ms |",
                 "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"));
         burst.forEach((preset, b) -> lines.add(String.format(Locale.ROOT,
                 "| %s | %d/%d | %.0f | %.0f | %.0f | %s | %d | %d | %s | %s | %s |", preset, b.client().ok(),
@@ -150,8 +151,8 @@ final class BenchTable {
                 decimals(b.serverP99Ms(), 0), b.reads(), b.herdQueries(),
                 b.wakeUp().count() == 0 ? "–" : Long.toString(b.wakeUp().count()), decimals(b.wakeUp().p50Ms(), 1),
                 decimals(b.wakeUp().p99Ms(), 1))));
-        lines.addAll(List.of("", "Quantiles: the warm hit's are wrk's own (a rank in its recorded latencies, 1 µs apart);"
-                + " the burst's " + ColdBurst.QUANTILES + "."));
+        lines.addAll(List.of("", "Quantiles: the warm hit's are wrk's own (a rank in its recorded latencies,"
+                + " 1 µs apart); the burst's " + ColdBurst.QUANTILES + "."));
         if (flameDir != null) {
             lines.addAll(List.of("", "Flame graphs: " + String.join(", ", hit.keySet().stream()
                     .map(t -> "`flame-" + t + ".html`").toList()) + " in `" + flameDir + "/` (not committed)."));

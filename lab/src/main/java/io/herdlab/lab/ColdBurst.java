@@ -118,7 +118,7 @@ final class ColdBurst {
                 presetById.put(preset + "-" + i, preset);
             }
             ReplicaProcess.Setup setup = h.setup(db.r2dbcUrl(), name + ":");
-            ReplicaProcess.startAll(presetById, id -> setup, h.logs(), READY_TIMEOUT, started);
+            ReplicaProcess.startAll(presetById, id -> setup, h.logDir(), READY_TIMEOUT, started);
             out.println(replicas + " replica(s) up, preset " + preset + " (logs in " + h.logs() + ")");
             return measure(db, started);
         }
@@ -204,7 +204,8 @@ final class ColdBurst {
             double[] p = Histograms.p50p95p99(counts, s.latency().bucketsMs(), s.latency().maxMs());
             out.printf(Locale.ROOT, "  %s: hits %d misses %d errors %d | DB queries %d duplicates %d | pool peak"
                     + " acquired %d pending %d | P50 %s P99 %s | leaders %d followers %d timeouts %d%n", s.instance(),
-                    s.cache().hits(), s.cache().misses(), s.cache().errors(), s.db().queries(), s.db().duplicateQueries(),
+                    s.cache().hits(), s.cache().misses(), s.cache().errors(), s.db().queries(),
+                    s.db().duplicateQueries(),
                     s.pool().peakAcquired(), s.pool().peakPending(), Fmt.ms(p[0]), Fmt.ms(p[2]), s.coalesce().leaders(),
                     s.coalesce().followers(), s.coalesce().timeouts());
             all = Histograms.add(all, counts);

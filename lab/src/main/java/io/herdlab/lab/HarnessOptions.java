@@ -1,7 +1,6 @@
 package io.herdlab.lab;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +43,7 @@ record HarnessOptions(String postgresJdbc, String redisUrl, List<String> launche
               --jar=service/target/herdlab.jar   the service jar the replicas run
               --replica-jvm=-Xms512m,-Xmx512m    JVM options of each replica (default: the JVM's own)
               --replica-args=--a=b,--c=d  extra properties for every replica
-              --logs=DIR                  the replicas' logs (default: a new temporary folder)
+              --logs=DIR                  the replicas' logs (default: herdlab-burst-<pid> in the temporary folder)
               --burst-client=scripts/burst.mjs
             """;
 
@@ -53,20 +52,20 @@ record HarnessOptions(String postgresJdbc, String redisUrl, List<String> launche
         List<String> replicaArgs = new ArrayList<>(o.list("replica-args", List.of()));
         // a failed request's reason, for the burst's "why" (the service logs it at DEBUG)
         replicaArgs.add(0, "--logging.level.io.herdlab.users.ProblemAdvice=DEBUG");
-        Path logs;
-        try {
-            logs = o.nullable("logs") == null ? Files.createTempDirectory("herdlab-burst")
-                    : Files.createDirectories(Path.of(o.get("logs", "")));
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
+        Path logs = o.nullable("logs") == null
+                ? Path.of(System.getProperty("java.io.tmpdir"), "herdlab-burst-" + ProcessHandle.current().pid())
+                : Path.of(o.get("logs", ""));
         return new HarnessOptions(o.get("postgres", "jdbc:postgresql://127.0.0.1:5432/postgres"),
                 o.get("redis", "redis://127.0.0.1:6379"),
                 List.of("-jar", Path.of(o.get("jar", LabOptions.SERVICE_JAR)).toAbsolutePath().toString()),
                 o.list("replica-jvm", List.of()), List.copyOf(replicaArgs), o.integer("users", 10_000),
                 o.integer("hot-id", 42), logs.toAbsolutePath(),
                 Path.of(o.get("burst-client", "scripts/burst.mjs")).toAbsolutePath());
+    }
+
+    /** The folder the replicas' logs go to, made when missing. */
+    Path logDir() throws IOException {
+        return Files.createDirectories(logs);
     }
 
     /** Every replica of a run: its JVM, the run's database and Redis, {@code keyPrefix}, the extra properties. */

@@ -70,8 +70,8 @@ final class HitTargets {
         db = ScratchDatabase.create(h.postgresJdbc(), name);
         Map<String, String> presetById = new LinkedHashMap<>();
         presets.forEach(preset -> presetById.put(preset, preset));
-        ReplicaProcess.startAll(presetById, id -> h.setup(db.r2dbcUrl(), name + "-" + id + ":"), h.logs(), READY_TIMEOUT,
-                replicas);
+        ReplicaProcess.startAll(presetById, id -> h.setup(db.r2dbcUrl(), name + "-" + id + ":"), h.logDir(),
+                READY_TIMEOUT, replicas);
         replicas.get(0).admin().post("seed", Map.of("users", h.users()));
         Map<String, String> urls = new LinkedHashMap<>();
         Map<String, Long> pids = new LinkedHashMap<>();
@@ -111,7 +111,7 @@ final class HitTargets {
         command.addAll(List.of("-jar", floorJar.toString(), "--server.port=" + port,
                 "--spring.reactor.netty.shutdown-quiet-period=0s", "--floor.redis-url=" + h.redisUrl(),
                 "--floor.key-prefix=" + name + "-floor:"));
-        Path log = h.logs().resolve("floor.log");
+        Path log = h.logDir().resolve("floor.log");
         floor = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         String url = "http://127.0.0.1:" + port;
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
