@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,12 +49,13 @@ final class ColdBurst {
     private static final long AFTER_EXPIRY_MS = 500;
     /** The request that gives up (--give-up) hangs up after this long, while its load runs. */
     private static final Duration GIVE_UP_AFTER = Duration.ofMillis(300);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(2500);
     private static final Pattern REFUSAL = Pattern.compile("503: .*");
 
     /**
      * One burst's figures.
      *
-     * @param serverRequests requests the server quantiles cover (the replicas keep the last 10 s)
+     * @param serverRequests requests the server quantiles cover (the replicas were polled every second)
      * @param reads          PostgreSQL's user look-ups during the burst (idx_scan on users)
      * @param herdQueries    the user SELECTs the replicas counted
      */
@@ -128,9 +132,22 @@ final class ColdBurst {
         }
     }
 
-    /** Every replica stopped (SIGTERM, then SIGKILL), the database dropped. */
+    /** Each replica's keys flushed where it still answers, then every replica stopped (SIGTERM, then SIGKILL). */
+    static void stop(List<ReplicaProcess> started) {
+        List.copyOf(started).parallelStream().forEach(r -> {
+            try {
+                r.admin().post("flush", Map.of());
+            }
+            catch (IOException | InterruptedException | RuntimeException gone) {
+                // stopped already, or never ready: its keys expire with their TTL
+            }
+            r.close();
+        });
+    }
+
+    /** The replicas stopped ({@link #stop}), the database dropped. */
     static void release(List<ReplicaProcess> started, ScratchDatabase db) {
-        List.copyOf(started).parallelStream().forEach(ReplicaProcess::close);
+        stop(started);
         try {
             db.close();
         }
@@ -147,14 +164,16 @@ final class ColdBurst {
         List<String> bases = started.stream().map(ReplicaProcess::baseUrl).toList();
         if (jitWarmup) {
             BurstClient.fire(h.burstClient(), bases, h.hotPath(), requests, concurrency);
+            // a cached burst that ran into the expiry refilled the key: the burst after it would find it cached
+            if (System.currentTimeMillis() >= expiresAt) {
+                throw new IllegalStateException("the cached burst ran past the keys' expiry: give --ttl more than "
+                        + ttlSeconds + " s");
+            }
         }
+        // nothing asks for a user now, so the count may be read after the expiry as well as before
         Thread.sleep(STATISTICS_MS);
         long before = db.userReads();
-        if (System.currentTimeMillis() >= expiresAt) {
-            throw new IllegalStateException("the keys expired before PostgreSQL's count was read: give --ttl more than "
-                    + ttlSeconds + " s");
-        }
-        Thread.sleep(expiresAt + AFTER_EXPIRY_MS - System.currentTimeMillis());
+        Thread.sleep(Math.max(0, expiresAt + AFTER_EXPIRY_MS - System.currentTimeMillis()));
         List<String> scrapesBefore = new ArrayList<>();
         for (ReplicaProcess r : started) {
             r.admin().post("reset", Map.of());
@@ -163,21 +182,32 @@ final class ColdBurst {
         if (giveUp) {
             hangUpEarly(first);
         }
-        BurstClient.Summary client = BurstClient.fire(h.burstClient(), bases, h.hotPath(), requests, concurrency);
-        // a snapshot's latencyBySecond holds completed seconds only: let the burst's last one complete
+        // a snapshot carries the last 10 s of latency: polled every second, a longer burst loses none
+        LatencySeconds latency = new LatencySeconds();
+        ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+        poller.scheduleAtFixedRate(() -> started.forEach(r -> r.admin().snapshot(POLL_TIMEOUT)
+                .thenAccept(s -> latency.keep(r.id(), s))), 1, 1, TimeUnit.SECONDS);
+        BurstClient.Summary client;
+        try {
+            client = BurstClient.fire(h.burstClient(), bases, h.hotPath(), requests, concurrency);
+        }
+        finally {
+            poller.shutdownNow();
+        }
+        // latencyBySecond holds completed seconds only: let the burst's last one complete
         Thread.sleep(1100 - System.currentTimeMillis() % 1000);
         List<HerdSnapshot> snapshots = new ArrayList<>();
         List<String> scrapesAfter = new ArrayList<>();
         for (ReplicaProcess r : started) {
             snapshots.add(r.admin().snapshot(Duration.ofSeconds(30)).join());
+            latency.keep(r.id(), snapshots.get(snapshots.size() - 1));
             scrapesAfter.add(r.admin().prometheus());
-            r.admin().post("flush", Map.of());
         }
         // stopped, their backends exit and report what they read
-        started.parallelStream().forEach(ReplicaProcess::close);
+        stop(started);
         long reads = db.userReadsOnceClosed() - before;
-        return report(client, snapshots, WakeUp.between(scrapesBefore, scrapesAfter, WakeUp.FILL_TO_ANSWER), reads,
-                started);
+        return report(client, snapshots, latency, WakeUp.between(scrapesBefore, scrapesAfter, WakeUp.FILL_TO_ANSWER),
+                reads, started);
     }
 
     private void hangUpEarly(ReplicaProcess replica) throws InterruptedException {
@@ -192,33 +222,28 @@ final class ColdBurst {
                 + " ms (its request held the lease)");
     }
 
-    private Result report(BurstClient.Summary client, List<HerdSnapshot> snapshots, RunData.Histogram wakeUps,
-            long reads, List<ReplicaProcess> started) throws IOException {
-        long[] all = new long[0];
-        long maxMs = 0;
-        long[] boundsMs = new long[0];
+    private Result report(BurstClient.Summary client, List<HerdSnapshot> snapshots, LatencySeconds latency,
+            RunData.Histogram wakeUps, long reads, List<ReplicaProcess> started) throws IOException {
         long queries = 0;
         long duplicates = 0;
         for (HerdSnapshot s : snapshots) {
-            long[] counts = counts(s);
-            double[] p = Histograms.p50p95p99(counts, s.latency().bucketsMs(), s.latency().maxMs());
+            double[] p = Histograms.p50p95p99(latency.total(s.instance()), latency.boundsMs(), s.latency().maxMs());
             out.printf(Locale.ROOT, "  %s: hits %d misses %d errors %d | DB queries %d duplicates %d | pool peak"
                     + " acquired %d pending %d | P50 %s P99 %s | leaders %d followers %d timeouts %d%n", s.instance(),
                     s.cache().hits(), s.cache().misses(), s.cache().errors(), s.db().queries(),
                     s.db().duplicateQueries(),
                     s.pool().peakAcquired(), s.pool().peakPending(), Fmt.ms(p[0]), Fmt.ms(p[2]), s.coalesce().leaders(),
                     s.coalesce().followers(), s.coalesce().timeouts());
-            all = Histograms.add(all, counts);
-            maxMs = Math.max(maxMs, s.latency().maxMs());
-            boundsMs = s.latency().bucketsMs();
             queries += s.db().queries();
             duplicates += s.db().duplicateQueries();
         }
         WakeUps wakeUp = new WakeUps(WakeUp.FILL_TO_ANSWER, wakeUps.total(),
                 1000 * Histograms.cumulativePercentile(wakeUps, 0.50), 1000 * Histograms.cumulativePercentile(wakeUps, 0.99));
+        long[] all = Histograms.sum(latency.merged().values());
         Result result = new Result(preset, replicas, concurrency, client,
-                Histograms.percentile(all, boundsMs, maxMs, 0.50), Histograms.percentile(all, boundsMs, maxMs, 0.99),
-                Histograms.count(all), reads, queries, duplicates, wakeUp, QUANTILES);
+                Histograms.percentile(all, latency.boundsMs(), latency.maxMs(), 0.50),
+                Histograms.percentile(all, latency.boundsMs(), latency.maxMs(), 0.99), Histograms.count(all), reads,
+                queries, duplicates, wakeUp, QUANTILES);
         int failed = requests - client.ok();
         out.printf(Locale.ROOT, "preset=%s replicas=%d requests=%d concurrency=%d: %d ok, %d failed%n", preset, replicas,
                 requests, concurrency, client.ok(), failed);
@@ -237,11 +262,6 @@ final class ColdBurst {
                 wakeUp.metric(), wakeUp.count(), Fmt.ms(wakeUp.p50Ms()), Fmt.ms(wakeUp.p99Ms()));
         out.println("quantiles: " + QUANTILES);
         return result;
-    }
-
-    /** This burst's counts per latency bucket: the replica's seconds since the reset, added. */
-    private static long[] counts(HerdSnapshot s) {
-        return Histograms.sum(s.latencyBySecond().stream().map(HerdSnapshot.LatencySecond::counts).toList());
     }
 
     /** The five most frequent reasons the replicas logged for a 503, numbers blurred, with their counts. */

@@ -138,16 +138,8 @@ final class HitTargets {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The shutdown hook: the replicas' keys flushed, every JVM stopped, the floor's key and the database gone. */
+    /** The shutdown hook: every JVM stopped, the replicas' keys flushed, the floor's key and the database gone. */
     private void stop() {
-        for (ReplicaProcess r : List.copyOf(replicas)) {
-            try {
-                r.admin().post("flush", Map.of());
-            }
-            catch (IOException | InterruptedException | RuntimeException ex) {
-                // stopping anyway
-            }
-        }
         if (floor != null) {
             floor.destroy();
             try (RedisProbe redis = new RedisProbe(h.redisUrl())) {
@@ -158,7 +150,7 @@ final class HitTargets {
                 System.err.println("serve: the floor's key may be left: " + ex.getMessage());
             }
         }
-        if (db != null) {
+        if (db != null) { // else nothing was started
             ColdBurst.release(replicas, db);
         }
     }
