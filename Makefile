@@ -41,9 +41,9 @@ test: test-tools ## Every test: needs PostgreSQL on 127.0.0.1:5432 (trust), Redi
 
 # -Dtest with exclusions alone makes Surefire run every test class, *IT too: those are Failsafe's
 # (BenchScriptIT ran twice, the first time before the bench's jar was packaged), hence !*IT.
-# -T 2: the lab's unit tests run beside the bench's pipeline test (both after the service, whose
-# jar they need). Not in make test: side by side, the lab's end-to-end run and the bench's pipeline
-# test took 216 s and 139 s instead of about 130 s and 40 s apart, and the lab's spike left late.
+# -T 2 builds side by side the modules whose upstream is built; since the bench's pipeline test runs
+# the lab's jar (the burst harness), the bench module waits for the lab's (its unit tests take
+# seconds), as the lab waits for the service: no two modules overlap now.
 .PHONY: check
 check: test-tools ## Every test but the lab's end-to-end run and the fault-injection suites (SLOW_TESTS); same needs
 	mvn -B -T 2 --no-transfer-progress verify -Dtest='$(SLOW_TESTS),!*IT' -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | $(PLAIN)

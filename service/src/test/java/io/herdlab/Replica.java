@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.herdlab.contract.ReplicaCommandLine;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
@@ -40,18 +41,12 @@ public final class Replica implements AutoCloseable {
         this.admin = client(managementPort());
     }
 
-    /** A replica's command line: its ports, its servers and key prefix, its id, quiet logs, then {@code args}. */
+    /** A replica's command line: the one every driver starts a replica with, quiet logs, then {@code args}. */
     static List<String> arguments(int port, int managementPort, String id, String r2dbcUrl, String redisUrl,
             String keyPrefix, String... args) {
-        List<String> all = new ArrayList<>(List.of(
-                "--server.port=" + port,
-                "--management.server.port=" + managementPort,
-                "--spring.r2dbc.url=" + r2dbcUrl,
-                "--spring.data.redis.url=" + redisUrl,
-                "--herd.cache.key-prefix=" + keyPrefix,
-                "--herd.instance-id=" + id,
-                "--logging.level.root=WARN",
-                "--logging.level.io.herdlab=INFO"));
+        List<String> all = new ArrayList<>(
+                ReplicaCommandLine.arguments(port, managementPort, id, r2dbcUrl, redisUrl, keyPrefix));
+        all.addAll(List.of("--logging.level.root=WARN", "--logging.level.io.herdlab=INFO"));
         all.addAll(List.of(args));
         return all;
     }

@@ -76,15 +76,20 @@ final class ExperimentRun {
     private void startReplicas(Experiment experiment, Path dir, List<ReplicaProcess> replicas)
             throws InterruptedException {
         progress.phase("start", experiment.replicas() + " replicas, preset " + experiment.preset().id());
-        // The first replica creates the schema alone; concurrent CREATE TABLE IF NOT EXISTS can collide.
-        replicas.add(ReplicaProcess.start("replica-1", experiment, options, backends, dir));
-        replicas.get(0).awaitReady(READY_TIMEOUT);
-        for (int i = 2; i <= experiment.replicas(); i++) {
-            replicas.add(ReplicaProcess.start("replica-" + i, experiment, options, backends, dir));
+        List<String> properties = new ArrayList<>();
+        properties.add("--herd.cache.ttl=" + options.profile().cacheTtl.toSeconds() + "s");
+        if (options.queryDelay() != null) {
+            properties.add("--herd.db.query-delay=" + options.queryDelay());
         }
-        for (ReplicaProcess r : replicas) {
-            r.awaitReady(READY_TIMEOUT);
+        properties.addAll(experiment.replicaArgs());
+        properties.addAll(options.replicaArgs());
+        var setup = new ReplicaProcess.Setup(options.replicaJvmOptions(), options.launcher(), backends.r2dbcUrl(),
+                backends.redisUrl(), options.keyPrefix(), properties);
+        Map<String, String> presetById = new LinkedHashMap<>();
+        for (int i = 1; i <= experiment.replicas(); i++) {
+            presetById.put("replica-" + i, experiment.preset().id());
         }
+        ReplicaProcess.startAll(presetById, id -> setup, dir, READY_TIMEOUT, replicas);
     }
 
     /** The measured part: from Artillery's start to the last count read. */

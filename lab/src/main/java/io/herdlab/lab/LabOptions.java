@@ -79,18 +79,7 @@ record LabOptions(
             """;
 
     static LabOptions parse(String... args) {
-        Map<String, String> given = new LinkedHashMap<>();
-        for (String arg : args) {
-            if (arg.equals("-h") || arg.equals("--help")) {
-                throw new UsageException(null);
-            }
-            if (!arg.startsWith("--") || !arg.contains("=")) {
-                throw new UsageException("options are --name=value, not '" + arg + "'");
-            }
-            int eq = arg.indexOf('=');
-            given.put(arg.substring(2, eq), arg.substring(eq + 1).trim());
-        }
-        Option o = new Option(given);
+        Option o = Option.parse(args);
         Profile profile = Profile.parse(o.get("profile", "default"));
         List<String> presets = o.list("experiments", profile.experiments);
         List<String> dists = o.list("dist", profile.distributions);
@@ -140,9 +129,7 @@ record LabOptions(
                 Path.of(o.get("artillery", "artillery")).toAbsolutePath(),
                 Path.of(o.get("out", "reports")).toAbsolutePath(),
                 o.nullable("report-from") == null ? null : Path.of(o.get("report-from", "")).toAbsolutePath());
-        if (!o.unused().isEmpty()) {
-            throw new UsageException("unknown option(s): " + o.unused());
-        }
+        o.requireAllRead();
         return options;
     }
 
@@ -162,13 +149,29 @@ record LabOptions(
         }
     }
 
-    /** The given options, remembering which were read. */
-    private static final class Option {
+    /** The given options, remembering which were read (the burst harness's commands read theirs here too). */
+    static final class Option {
         private final Map<String, String> given;
         private final List<String> read = new ArrayList<>();
 
-        Option(Map<String, String> given) {
+        private Option(Map<String, String> given) {
             this.given = given;
+        }
+
+        /** {@code --name=value} arguments; {@code -h} or {@code --help} asks for the usage text. */
+        static Option parse(String... args) {
+            Map<String, String> given = new LinkedHashMap<>();
+            for (String arg : args) {
+                if (arg.equals("-h") || arg.equals("--help")) {
+                    throw new UsageException(null);
+                }
+                if (!arg.startsWith("--") || !arg.contains("=")) {
+                    throw new UsageException("options are --name=value, not '" + arg + "'");
+                }
+                int eq = arg.indexOf('=');
+                given.put(arg.substring(2, eq), arg.substring(eq + 1).trim());
+            }
+            return new Option(given);
         }
 
         String get(String name, String fallback) {
@@ -197,6 +200,13 @@ record LabOptions(
 
         List<String> unused() {
             return given.keySet().stream().filter(k -> !read.contains(k)).toList();
+        }
+
+        /** Fails naming the options nobody read. */
+        void requireAllRead() {
+            if (!unused().isEmpty()) {
+                throw new UsageException("unknown option(s): " + unused());
+            }
         }
     }
 }

@@ -17,7 +17,8 @@ import io.herdlab.contract.UserKey;
 
 /**
  * The lab's two questions to Redis, over one plain RESP connection: how many commands of each
- * kind it has served (INFO commandstats), and which user keys are still cached.
+ * kind it has served (INFO commandstats), and which user keys are still cached; and the bench's
+ * one write, the floor's copy of a user.
  */
 final class RedisProbe implements AutoCloseable {
 
@@ -58,6 +59,15 @@ final class RedisProbe implements AutoCloseable {
             out.add((Long) id);
         }
         return out;
+    }
+
+    /** SET key value EX seconds: the bench's floor serves what it finds there. */
+    void set(String key, String value, long seconds) throws IOException {
+        command("SET", key, value, "EX", Long.toString(seconds));
+    }
+
+    void delete(String key) throws IOException {
+        command("UNLINK", key);
     }
 
     /** {@code after − before} per command, leaving out the lab's own INFO and EVAL. */

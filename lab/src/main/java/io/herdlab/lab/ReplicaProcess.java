@@ -12,8 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.herdlab.contract.ReplicaCommandLine;
 
 /**
  * One herdlab replica as a separate JVM, the way a pod runs it: its own ports, its instance id
@@ -37,31 +41,41 @@ final class ReplicaProcess implements AutoCloseable {
         this.admin = new AdminClient(managementPort);
     }
 
-    static ReplicaProcess start(String id, Experiment experiment, LabOptions options, Backends backends, Path logDir) {
+    /**
+     * What every replica of a run shares.
+     *
+     * @param jvmOptions options of each replica's JVM
+     * @param launcher   how the JVM runs the service: {@code -jar <jar>} or {@code -cp <classpath> <main>}
+     * @param keyPrefix  the replicas' Redis key prefix
+     * @param properties the run's own {@code --name=value} properties, after the common ones
+     */
+    record Setup(List<String> jvmOptions, List<String> launcher, String r2dbcUrl, String redisUrl, String keyPrefix,
+            List<String> properties) {
+    }
+
+    /**
+     * Starts replica {@code id} with {@code preset}: the command line every driver uses
+     * ({@link ReplicaCommandLine}), then the lab's own (its replicas answer the admin operations
+     * without a token and stop at once on SIGTERM), then the run's properties.
+     */
+    static ReplicaProcess start(String id, String preset, Setup setup, Path logDir) {
         int port = freePort();
         int managementPort = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(options.replicaJvmOptions());
+        command.addAll(setup.jvmOptions());
         command.add("-Djava.awt.headless=true");
-        command.addAll(options.launcher());
+        command.addAll(setup.launcher());
+        command.addAll(ReplicaCommandLine.arguments(port, managementPort, id, setup.r2dbcUrl(), setup.redisUrl(),
+                setup.keyPrefix()));
         command.addAll(List.of(
-                "--server.port=" + port,
-                "--management.server.port=" + managementPort,
-                "--herd.instance-id=" + id,
-                "--herd.mitigation.preset=" + experiment.preset().id(),
-                "--herd.cache.ttl=" + options.profile().cacheTtl.toSeconds() + "s",
-                "--herd.cache.key-prefix=" + options.keyPrefix(),
-                "--spring.r2dbc.url=" + backends.r2dbcUrl(),
+                "--herd.mitigation.preset=" + preset,
                 "--spring.r2dbc.username=postgres",
-                "--spring.data.redis.url=" + backends.redisUrl(),
                 // the lab's own replicas: a HERD_ADMIN_TOKEN in the user's environment must not lock the lab out
-                "--herd.admin.token="));
-        if (options.queryDelay() != null) {
-            command.add("--herd.db.query-delay=" + options.queryDelay());
-        }
-        command.addAll(experiment.replicaArgs());
-        command.addAll(options.replicaArgs());
+                "--herd.admin.token=",
+                // no quiet period on SIGTERM (Netty's default is 2 s): close() waits for the JVM to exit
+                "--spring.reactor.netty.shutdown-quiet-period=0s"));
+        command.addAll(setup.properties());
         Path log = logDir.resolve(id + ".log");
         try {
             Process process = new ProcessBuilder(command)
@@ -72,6 +86,25 @@ final class ReplicaProcess implements AutoCloseable {
         }
         catch (IOException ex) {
             throw new UncheckedIOException("could not start replica " + id, ex);
+        }
+    }
+
+    /**
+     * Starts a replica per entry of {@code presetById} (id → preset, setup {@code setupById.apply(id)})
+     * into {@code started} and waits until every one is ready: the first alone, since it creates
+     * the schema and concurrent {@code CREATE TABLE IF NOT EXISTS} can collide, then the others
+     * together. The caller closes {@code started}, also when this fails half-way.
+     */
+    static void startAll(Map<String, String> presetById, Function<String, Setup> setupById, Path logDir,
+            Duration timeout, List<ReplicaProcess> started) throws InterruptedException {
+        for (Map.Entry<String, String> replica : presetById.entrySet()) {
+            started.add(start(replica.getKey(), replica.getValue(), setupById.apply(replica.getKey()), logDir));
+            if (started.size() == 1) {
+                started.get(0).awaitReady(timeout);
+            }
+        }
+        for (ReplicaProcess r : started) {
+            r.awaitReady(timeout);
         }
     }
 
@@ -123,8 +156,17 @@ final class ReplicaProcess implements AutoCloseable {
         return managementPort;
     }
 
+    /** The replica JVM's process id (for jcmd). */
+    long pid() {
+        return process.pid();
+    }
+
     AdminClient admin() {
         return admin;
+    }
+
+    Path log() {
+        return log;
     }
 
     /** The last lines of the replica's log, for an error message. */
@@ -170,7 +212,7 @@ final class ReplicaProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

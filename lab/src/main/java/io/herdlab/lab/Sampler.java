@@ -14,11 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import io.herdlab.contract.HerdSnapshot;
@@ -38,9 +36,6 @@ final class Sampler implements AutoCloseable {
             FROM pg_stat_activity
             WHERE datname = current_database() AND application_name <> ?
             GROUP BY 1, 2""";
-    /** One index scan of users per user look-up the database executed (hot-key-burst.sh counts the same). */
-    private static final String USER_READS = """
-            SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_tables WHERE relname = 'users'""";
 
     private final List<ReplicaProcess> replicas;
     private final Backends backends;
@@ -53,10 +48,7 @@ final class Sampler implements AutoCloseable {
 
     // written by the ticker thread, read by the lab thread after close()
     private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
-    /** epoch second → summed bucket counts; per replica first, so a second read twice is not counted twice. */
-    private final Map<String, Map<Long, long[]>> latencyByReplica = new ConcurrentHashMap<>();
-    private volatile long[] bucketBoundsMs = new long[0];
-    private final AtomicLong latencyMaxMs = new AtomicLong();
+    private final LatencySeconds latency = new LatencySeconds();
     private Connection pg;
 
     Sampler(List<ReplicaProcess> replicas, Backends backends, Consumer<Sample> listener) {
@@ -87,7 +79,7 @@ final class Sampler implements AutoCloseable {
             HerdSnapshot snapshot = polls.get(i).join();
             read.add(snapshot == null ? null : toReplicaSample(replicas.get(i).id(), snapshot));
             if (snapshot != null) {
-                keepLatency(replicas.get(i).id(), snapshot);
+                latency.keep(replicas.get(i).id(), snapshot);
             }
         }
         Sample sample = new Sample(now, Collections.unmodifiableList(read), activity, reads[0], loadAverage());
@@ -127,7 +119,7 @@ final class Sampler implements AutoCloseable {
                     }
                 }
             }
-            try (PreparedStatement statement = pg.prepareStatement(USER_READS);
+            try (PreparedStatement statement = pg.prepareStatement(ScratchDatabase.USER_READS);
                     ResultSet rows = statement.executeQuery()) {
                 reads[0] = rows.next() ? rows.getLong(1) : -1;
             }
@@ -147,17 +139,6 @@ final class Sampler implements AutoCloseable {
                 s.coalesce().followers(), s.coalesce().timeouts());
     }
 
-    private void keepLatency(String replica, HerdSnapshot snapshot) {
-        if (bucketBoundsMs.length == 0) {
-            bucketBoundsMs = snapshot.latency().bucketsMs();
-        }
-        latencyMaxMs.accumulateAndGet(snapshot.latency().maxMs(), Math::max);
-        Map<Long, long[]> mine = latencyByReplica.computeIfAbsent(replica, k -> new ConcurrentHashMap<>());
-        for (HerdSnapshot.LatencySecond second : snapshot.latencyBySecond()) {
-            mine.put(second.epochSecond(), second.counts());
-        }
-    }
-
     List<Sample> samples() {
         synchronized (samples) {
             return List.copyOf(samples);
@@ -166,20 +147,16 @@ final class Sampler implements AutoCloseable {
 
     /** Request latency per epoch second, all replicas merged. */
     Map<Long, long[]> latencyBySecond() {
-        Map<Long, long[]> merged = new TreeMap<>();
-        for (Map<Long, long[]> replica : latencyByReplica.values()) {
-            replica.forEach((second, counts) -> merged.merge(second, counts.clone(), LatencyBuckets::add));
-        }
-        return merged;
+        return latency.merged();
     }
 
     long[] bucketBoundsMs() {
-        return bucketBoundsMs;
+        return latency.boundsMs();
     }
 
     /** The slowest request any replica reported since its reset. */
     long latencyMaxMs() {
-        return latencyMaxMs.get();
+        return latency.maxMs();
     }
 
     @Override

@@ -19,28 +19,39 @@ final class WakeUp {
      */
     static final String METRIC = "herd_coalesce_wait_seconds";
 
+    /**
+     * From the leader's fill to the follower's answer, per coalescing mode: what the burst harness
+     * reports as the wake-up.
+     */
+    static final String FILL_TO_ANSWER = "herd_coalesce_wakeup_seconds";
+
     private static final Pattern BUCKET = Pattern.compile("^(\\w+)_bucket\\{([^}]*)}\\s+(\\S+)");
     private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
 
     private WakeUp() {
     }
 
-    /** The histogram between two scrapes of each replica ({@code before.get(i)} and {@code after.get(i)}). */
+    /** The histogram of {@link #METRIC} between two scrapes of each replica ({@code before.get(i)} and {@code after.get(i)}). */
     static RunData.Histogram between(List<String> before, List<String> after) {
+        return between(before, after, METRIC);
+    }
+
+    /** The histogram of {@code metric} between two scrapes of each replica. */
+    static RunData.Histogram between(List<String> before, List<String> after, String metric) {
         Map<Double, Long> delta = new TreeMap<>();
-        after.forEach(text -> buckets(text).forEach((le, n) -> delta.merge(le, n, Long::sum)));
-        before.forEach(text -> buckets(text).forEach((le, n) -> delta.merge(le, -n, Long::sum)));
+        after.forEach(text -> buckets(text, metric).forEach((le, n) -> delta.merge(le, n, Long::sum)));
+        before.forEach(text -> buckets(text, metric).forEach((le, n) -> delta.merge(le, -n, Long::sum)));
         double[] bounds = delta.keySet().stream().mapToDouble(Double::doubleValue).toArray();
         long[] counts = delta.values().stream().mapToLong(Long::longValue).toArray();
         return bounds.length == 0 ? RunData.Histogram.EMPTY : new RunData.Histogram(bounds, counts);
     }
 
-    /** Upper bound (s) → cumulative count of {@link #METRIC}, summed over its label sets. */
-    static Map<Double, Long> buckets(String prometheusText) {
+    /** Upper bound (s) → cumulative count of {@code metric}, summed over its label sets. */
+    static Map<Double, Long> buckets(String prometheusText, String metric) {
         Map<Double, Long> out = new TreeMap<>();
         for (String line : prometheusText.split("\n")) {
             Matcher m = BUCKET.matcher(line);
-            if (m.find() && m.group(1).equals(METRIC)) {
+            if (m.find() && m.group(1).equals(metric)) {
                 Matcher le = LE.matcher(m.group(2));
                 if (le.find()) {
                     double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
