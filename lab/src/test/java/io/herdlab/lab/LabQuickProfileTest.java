@@ -58,7 +58,6 @@ class LabQuickProfileTest {
                 "--profile=quick",
                 "--experiments=baseline,full",
                 "--replica-jvm=-Xmx512m,-XX:+UseSerialGC,-XX:TieredStopAtLevel=1",
-                "--replica-args=--spring.reactor.netty.shutdown-quiet-period=0s",
                 "--postgres=jdbc:postgresql://" + TestDatabase.HOST + ":" + TestDatabase.PORT + "/" + db.name(),
                 "--redis=" + TestDatabase.REDIS_URL,
                 "--key-prefix=" + TestDatabase.keyPrefix(LabQuickProfileTest.class),
