@@ -27,10 +27,10 @@ import reactor.core.scheduler.Scheduler;
  * found nothing to serve asks for the value or the lease in one round trip
  * ({@link LeaseStore#claim}), so that callers in front of it that share one load (a local flight,
  * {@code tiered}) ask once per replica; its winner loads and fills through the fenced script,
- * which also hands the entry to the followers ({@link Leader}); the others wait for that notice, with a backstop timed from the holder's
- * lease ({@link Follower}). A follower asks Redis again only when the holder released the lease
- * or its backstop fired; when Redis cannot be reached at all, the caller loads directly (the
- * database guard still applies).
+ * which also hands the entry to the followers ({@link Leader}); the others wait for that notice,
+ * with a backstop timed from the holder's lease ({@link Follower}). A follower asks Redis again
+ * only when the holder released the lease or its backstop fired; when Redis cannot be reached at
+ * all, the caller loads directly (the database guard still applies).
  */
 final class LeaseCoalescer implements Coalescer {
 
