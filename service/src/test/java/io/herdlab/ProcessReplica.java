@@ -64,8 +64,6 @@ public final class ProcessReplica implements AutoCloseable {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = TestJvm.java("-Xmx512m", "-cp", classPath, "io.herdlab.HerdlabApplication");
         command.addAll(Replica.arguments(port, managementPort, id, r2dbcUrl, redisUrl, keyPrefix, args));
-        // stops at once on SIGTERM instead of after Netty's 2 s quiet period
-        command.add("--spring.reactor.netty.shutdown-quiet-period=0s");
         File log = new File(System.getProperty("java.io.tmpdir"), "herdlab-replica-" + id + "-" + port + ".log");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();

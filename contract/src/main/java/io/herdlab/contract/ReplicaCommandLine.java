@@ -16,7 +16,9 @@ public final class ReplicaCommandLine {
 
     /**
      * A replica's ports (0: any free one), its id (PostgreSQL's application_name, the snapshot's
-     * {@code instance}), the PostgreSQL and Redis it shares with the others, and its key prefix.
+     * {@code instance}), the PostgreSQL and Redis it shares with the others, and its key prefix;
+     * and no quiet period on SIGTERM (Netty's default is 2 s): a driver that stops a replica waits
+     * for its JVM to exit.
      */
     public static List<String> arguments(int port, int managementPort, String instanceId, String r2dbcUrl,
             String redisUrl, String keyPrefix) {
@@ -26,6 +28,7 @@ public final class ReplicaCommandLine {
                 "--herd.instance-id=" + instanceId,
                 "--spring.r2dbc.url=" + r2dbcUrl,
                 "--spring.data.redis.url=" + redisUrl,
-                "--herd.cache.key-prefix=" + keyPrefix);
+                "--herd.cache.key-prefix=" + keyPrefix,
+                "--spring.reactor.netty.shutdown-quiet-period=0s");
     }
 }

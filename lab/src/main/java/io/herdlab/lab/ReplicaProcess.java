@@ -72,9 +72,7 @@ final class ReplicaProcess implements AutoCloseable {
                 "--herd.mitigation.preset=" + preset,
                 "--spring.r2dbc.username=postgres",
                 // the lab's own replicas: a HERD_ADMIN_TOKEN in the user's environment must not lock the lab out
-                "--herd.admin.token=",
-                // no quiet period on SIGTERM (Netty's default is 2 s): close() waits for the JVM to exit
-                "--spring.reactor.netty.shutdown-quiet-period=0s"));
+                "--herd.admin.token="));
         command.addAll(setup.properties());
         Path log = logDir.resolve(id + ".log");
         try {

@@ -40,7 +40,6 @@ final class Renewals {
     private final LeaseStore store;
     private final long renewEveryMs;
     private final Duration tick;
-    private final long tickMs;
     private final Scheduler timers;
     private final CoalesceEvents events;
     /** Leases held, by when their next renewal is due (the scheduler's clock, ms). */
@@ -53,7 +52,6 @@ final class Renewals {
         this.store = store;
         this.renewEveryMs = leaseTime.dividedBy(3).toMillis();
         this.tick = leaseTime.dividedBy(12);
-        this.tickMs = tick.toMillis();
         this.timers = timers;
         this.events = events;
     }
@@ -98,7 +96,7 @@ final class Renewals {
         List<Lease> batch = new ArrayList<>();
         for (Map.Entry<Lease, Long> e : due.entrySet()) {
             // replace, not put: a lease whose load ended meanwhile stays gone
-            if (e.getValue() < now + tickMs && due.replace(e.getKey(), e.getValue(), now + renewEveryMs)) {
+            if (e.getValue() < now + tick.toMillis() && due.replace(e.getKey(), e.getValue(), now + renewEveryMs)) {
                 batch.add(e.getKey());
                 if (batch.size() == BATCH) {
                     send(batch);
