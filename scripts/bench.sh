@@ -17,11 +17,13 @@
 #    in the same instant, then BURST requests over BURST_CONNECTIONS connections at once
 #    (scripts/burst.mjs); DB reads from PostgreSQL's own statistics (idx_scan on users, one per
 #    user look-up), the followers' wake-up (fill → answer) from the replica's
-#    herd_coalesce_wakeup_seconds, interpolated inside its buckets as the lab does.
+#    herd_coalesce_wakeup_seconds, interpolated inside its buckets as the lab does. BURST_ROUNDS
+#    rounds, the presets' order rotated every round (one burst's P99 swings ±25 % on two cores): a
+#    preset's row is its median round, its ratio to local the median of its rounds' ratios.
 # Writes OUT/ (table.md, results.json, the raw runs, the logs) and the table into DOC between its
 # markers (harness: bench-table).
 #
-# Env: PRESETS (default: all seven), ROUNDS=3, DURATION=10, WARMUP=30 (s of JIT warm-up per target), CONNECTIONS=50, HOT_ID=42,
+# Env: PRESETS (default: all seven), ROUNDS=3, BURST_ROUNDS=3, DURATION=10, WARMUP=30 (s of JIT warm-up per target), CONNECTIONS=50, HOT_ID=42,
 #      BURST=2000, BURST_CONNECTIONS=400, COLD_TTL=20 (s from the cold burst's warm to its expiry: the cached
 #      burst and the 11 s statistics wait fit before it), PROFILE= (cpu), OUT=reports/bench-<timestamp>,
 #      DOC=docs/performance.md (empty: leave docs alone), BENCH_JVM (JVM flags of every target,
@@ -34,6 +36,7 @@ cd "$(dirname "$0")/.."
 PRESETS=${PRESETS:-baseline jitter local redisson lua tiered full}
 PRESETS=${PRESETS//,/ }
 ROUNDS=${ROUNDS:-3}
+BURST_ROUNDS=${BURST_ROUNDS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-30}
 CONNECTIONS=${CONNECTIONS:-50}
@@ -146,14 +149,19 @@ stop_targets
 
 # --- 3. cold burst ----------------------------------------------------------------------------------
 echo "cold burst: $BURST requests over $BURST_CONNECTIONS connections for user $HOT_ID after a synchronized expiry"
-for preset in $PRESETS; do
-  echo "  $preset:"
-  java -jar "$LAB_JAR" burst "${HARNESS[@]}" --preset="$preset" --requests="$BURST" --concurrency="$BURST_CONNECTIONS" \
-    --ttl="$COLD_TTL" --out="$OUT/runs/burst-$preset.json" | sed 's/^/    /'
+read -r -a BURST_PRESETS <<<"$PRESETS"
+for round in $(seq 1 "$BURST_ROUNDS"); do
+  n=${#BURST_PRESETS[@]}
+  for i in $(seq 0 $((n - 1))); do
+    preset=${BURST_PRESETS[$(((i + round - 1) % n))]}
+    echo "  round $round $preset:"
+    java -jar "$LAB_JAR" burst "${HARNESS[@]}" --preset="$preset" --requests="$BURST" --concurrency="$BURST_CONNECTIONS" \
+      --ttl="$COLD_TTL" --out="$OUT/runs/burst-$preset-$round.json" | sed 's/^/    /'
+  done
 done
 read -r LOAD_AFTER _ < /proc/loadavg
 
 # --- the table --------------------------------------------------------------------------------------
 java -jar "$LAB_JAR" bench-table --out="$OUT" --doc="$DOC" --presets="${PRESETS// /,}" --started="$STARTED" \
   --load-before="$LOAD_BEFORE" --load-after="$LOAD_AFTER" --cores="$(nproc)" --flame-graphs="${PROFILE:+true}" \
-  --settings="${PROFILE:+PROFILE=$PROFILE }ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS BURST=$BURST BURST_CONNECTIONS=$BURST_CONNECTIONS"
+  --settings="${PROFILE:+PROFILE=$PROFILE }ROUNDS=$ROUNDS DURATION=$DURATION CONNECTIONS=$CONNECTIONS BURST=$BURST BURST_CONNECTIONS=$BURST_CONNECTIONS BURST_ROUNDS=$BURST_ROUNDS"

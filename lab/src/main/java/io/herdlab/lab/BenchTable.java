@@ -5,27 +5,33 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import tools.jackson.databind.JsonNode;
 
 /**
  * {@code bench-table}: make bench's table from the runs scripts/bench.sh recorded in {@code --out}:
  * {@code runs/hit-<target>-<round>.json} (wrk's summary, scripts/bench/wrk-report.lua) and
- * {@code runs/burst-<preset>.json} (the burst harness's result). Writes results.json and table.md
- * there, and the table into {@code --doc} between its markers when one is given.
+ * {@code runs/burst-<preset>-<round>.json} (the burst harness's result). Writes results.json and
+ * table.md there, and the table into {@code --doc} between its markers when one is given.
  */
 final class BenchTable {
 
     static final String BEGIN = "<!-- bench:begin -->";
     static final String END = "<!-- bench:end -->";
     private static final Pattern HIT_RUN = Pattern.compile("hit-(.+)-(\\d+)\\.json");
+    private static final Pattern BURST_RUN = Pattern.compile("burst-(.+)-(\\d+)\\.json");
+    /** The preset every cold burst is compared with, round by round, when it ran. */
+    private static final String BURST_REFERENCE = "local";
 
     /**
      * One target's warm hit: the median of its rounds; its ratios the median of its rounds' ratios to
@@ -33,6 +39,14 @@ final class BenchTable {
      */
     record Hit(double rps, double p50Ms, double p99Ms, double p999Ms, double rpsRatio, double p99Ratio, long errors,
             int rounds, List<Long> roundsRps) {
+    }
+
+    /**
+     * One preset's cold bursts: the round with the median server P99 (shown in full), every round in
+     * order, and the median of the rounds' server P99 ratios to {@code local}'s burst of the same
+     * round (NaN when {@code local} did not run).
+     */
+    record Burst(ColdBurst.Result median, List<ColdBurst.Result> rounds, double serverP99Ratio) {
     }
 
     /** One wrk run, as scripts/bench/wrk-report.lua writes it (latencies in µs). */
@@ -63,11 +77,12 @@ final class BenchTable {
         }
         Map<String, Hit> hit = new LinkedHashMap<>();
         targets.forEach(target -> hit.put(target, hit(runs.get(target), runs.get("floor"))));
-        Map<String, ColdBurst.Result> burst = new LinkedHashMap<>();
+        Map<String, List<ColdBurst.Result>> bursts = new LinkedHashMap<>();
         for (String preset : presets) {
-            burst.put(preset, AdminClient.JSON.readValue(dir.resolve("runs/burst-" + preset + ".json").toFile(),
-                    ColdBurst.Result.class));
+            bursts.put(preset, bursts(dir.resolve("runs"), preset));
         }
+        Map<String, Burst> burst = new LinkedHashMap<>();
+        bursts.forEach((preset, rounds) -> burst.put(preset, burst(rounds, bursts.get(BURST_REFERENCE))));
         meta.put("hit", hit);
         meta.put("burst", burst);
         AdminClient.JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("results.json").toFile(), meta);
@@ -110,6 +125,35 @@ final class BenchTable {
         return found;
     }
 
+    private static List<ColdBurst.Result> bursts(Path runs, String preset) throws IOException {
+        Map<Integer, ColdBurst.Result> found = new TreeMap<>();
+        try (var files = Files.list(runs)) {
+            for (Path file : files.toList()) {
+                Matcher m = BURST_RUN.matcher(file.getFileName().toString());
+                if (m.matches() && m.group(1).equals(preset)) {
+                    found.put(Integer.parseInt(m.group(2)), AdminClient.JSON.readValue(file.toFile(),
+                            ColdBurst.Result.class));
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            throw new IOException("no cold burst of " + preset + " in " + runs);
+        }
+        return List.copyOf(found.values());
+    }
+
+    /** {@code reference}: the same rounds of {@code local}, or null. */
+    private static Burst burst(List<ColdBurst.Result> rounds, List<ColdBurst.Result> reference) {
+        List<ColdBurst.Result> byP99 = rounds.stream()
+                .sorted(Comparator.comparingDouble(ColdBurst.Result::serverP99Ms)).toList();
+        double ratio = Double.NaN;
+        if (reference != null && reference.size() == rounds.size()) {
+            List<Integer> index = IntStream.range(0, rounds.size()).boxed().toList();
+            ratio = median(index, i -> rounds.get(i).serverP99Ms() / reference.get(i).serverP99Ms());
+        }
+        return new Burst(byP99.get((byP99.size() - 1) / 2), rounds, ratio);
+    }
+
     private static Hit hit(List<WrkRun> rounds, List<WrkRun> floor) {
         Map<Integer, WrkRun> floorByRound = new LinkedHashMap<>();
         floor.forEach(r -> floorByRound.put(r.round(), r));
@@ -128,7 +172,7 @@ final class BenchTable {
     }
 
     private static String table(Map<String, Object> meta, String cores, Map<String, Hit> hit,
-            Map<String, ColdBurst.Result> burst, Path flameDir) {
+            Map<String, Burst> burst, Path flameDir) {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "Run %s on %s cores, load average %s at start and %s at the end;"
                 + " `make bench` (%s).", meta.get("started"), cores, meta.get("loadBefore"), meta.get("loadAfter"),
@@ -140,17 +184,26 @@ final class BenchTable {
                 "| %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %s |", target, h.rps(), h.rpsRatio(), h.p50Ms(),
                 h.p99Ms(), h.p99Ratio(), h.p999Ms(), h.errors(),
                 String.join(", ", h.roundsRps().stream().map(n -> String.format(Locale.ROOT, "%,d", n)).toList()))));
-        lines.addAll(List.of("", "**Cold hot-key burst** (a fresh replica per preset; every key expired in the same"
-                + " instant; DB reads from PostgreSQL's idx_scan; wake-up = leader's fill → follower's answer):", "",
-                "| preset | ok | client P50 ms | client P99 ms | client P99.9 ms | server P99 ms"
-                        + " | DB reads (PostgreSQL) | herdlab's count | wake-ups | wake-up P50 ms | wake-up P99 ms |",
-                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"));
-        burst.forEach((preset, b) -> lines.add(String.format(Locale.ROOT,
-                "| %s | %d/%d | %.0f | %.0f | %.0f | %s | %d | %d | %s | %s | %s |", preset, b.client().ok(),
-                b.client().requests(), b.client().p50Ms(), b.client().p99Ms(), b.client().p999Ms(),
-                decimals(b.serverP99Ms(), 0), b.reads(), b.herdQueries(),
-                b.wakeUp().count() == 0 ? "–" : Long.toString(b.wakeUp().count()), decimals(b.wakeUp().p50Ms(), 1),
-                decimals(b.wakeUp().p99Ms(), 1))));
+        int rounds = burst.values().stream().mapToInt(b -> b.rounds().size()).max().orElse(0);
+        lines.addAll(List.of("", "**Cold hot-key burst** (a fresh replica per preset and round, the presets' order"
+                + " rotated every round; every key expired in the same instant; DB reads from PostgreSQL's idx_scan;"
+                + " wake-up = leader's fill → follower's answer; the row is the round with the median server P99 of "
+                + rounds + ", × local the median of the rounds' ratios to local's burst in the same round):", "",
+                "| preset | ok | client P50 ms | client P99 ms | client P99.9 ms | server P99 ms | server P99 × local"
+                        + " | DB reads (PostgreSQL) | herdlab's count | wake-ups | wake-up P50 ms | wake-up P99 ms"
+                        + " | server P99 ms (DB reads) per round |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"));
+        burst.forEach((preset, r) -> {
+            ColdBurst.Result b = r.median();
+            lines.add(String.format(Locale.ROOT,
+                    "| %s | %d/%d | %.0f | %.0f | %.0f | %s | %s | %d | %d | %s | %s | %s | %s |", preset,
+                    b.client().ok(), b.client().requests(), b.client().p50Ms(), b.client().p99Ms(),
+                    b.client().p999Ms(), decimals(b.serverP99Ms(), 0), decimals(r.serverP99Ratio(), 2), b.reads(),
+                    b.herdQueries(), b.wakeUp().count() == 0 ? "–" : Long.toString(b.wakeUp().count()),
+                    decimals(b.wakeUp().p50Ms(), 1), decimals(b.wakeUp().p99Ms(), 1),
+                    String.join(", ", r.rounds().stream()
+                            .map(x -> decimals(x.serverP99Ms(), 0) + " (" + x.reads() + ")").toList())));
+        });
         lines.addAll(List.of("", "Quantiles: the warm hit's are wrk's own (a rank in its recorded latencies,"
                 + " 1 µs apart); the burst's " + ColdBurst.QUANTILES + "."));
         if (flameDir != null) {
