@@ -60,7 +60,7 @@ final class AdminClient {
     LeaseEvents leaseEvents() throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("herd/lease-events")).timeout(Duration.ofSeconds(30))
                 .GET().build();
-        HttpResponse<String> response = get(request);
+        HttpResponse<String> response = response(request);
         if (response.statusCode() == 404) {
             return null;
         }
@@ -74,7 +74,7 @@ final class AdminClient {
     String prometheus() throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("prometheus")).timeout(Duration.ofSeconds(30)).GET()
                 .build();
-        HttpResponse<String> response = get(request);
+        HttpResponse<String> response = response(request);
         if (response.statusCode() != 200) {
             throw new IOException(request.uri() + " answered " + response.statusCode());
         }
@@ -106,29 +106,20 @@ final class AdminClient {
         }
     }
 
-    /**
-     * A GET of the lab's own counters, asked a second time when the first got no answer in time
-     * (once, in a lab run, a kept-alive connection answered nothing); the error names the request.
-     */
-    private static HttpResponse<String> get(HttpRequest request) throws IOException, InterruptedException {
+    /** The response to {@code request}; a timeout names the request. */
+    private static HttpResponse<String> response(HttpRequest request) throws IOException, InterruptedException {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         }
-        catch (HttpTimeoutException first) {
-            try {
-                return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            }
-            catch (HttpTimeoutException second) {
-                throw new HttpTimeoutException("GET " + request.uri() + " got no answer within "
-                        + request.timeout().map(Duration::toSeconds).orElse(0L) + " s, twice");
-            }
+        catch (HttpTimeoutException ex) {
+            throw new HttpTimeoutException(request.method() + " " + request.uri() + " got no answer within "
+                    + request.timeout().map(Duration::toSeconds).orElse(0L) + " s");
         }
     }
 
     private static JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpRequest built = request.build();
-        HttpResponse<String> response = built.method().equals("GET") ? get(built)
-                : HTTP.send(built, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = response(built);
         if (response.statusCode() / 100 != 2) {
             throw new IOException(built.method() + " " + built.uri() + " answered " + response.statusCode() + ": "
                     + response.body());
