@@ -84,6 +84,18 @@ public final class Replica implements AutoCloseable {
         return context.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
     }
 
+    /**
+     * A database of its own for {@code owner} with users 1..{@code users} in it, seeded by a
+     * replica that runs the service's own schema and seed.
+     */
+    public static TestDatabase seededDatabase(Class<?> owner, int users) {
+        TestDatabase db = TestDatabase.create(owner);
+        try (Replica seeder = start("seeder", db, TestDatabase.keyPrefix(owner), "--herd.db.query-delay=0")) {
+            seeder.adminPost("seed", Map.of("users", users));
+        }
+        return db;
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

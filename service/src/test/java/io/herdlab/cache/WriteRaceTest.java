@@ -27,7 +27,7 @@ class WriteRaceTest {
 
     @BeforeAll
     static void createDatabase() {
-        db = TestDatabase.seeded(WriteRaceTest.class, 100);
+        db = Replica.seededDatabase(WriteRaceTest.class, 100);
     }
 
     @AfterAll

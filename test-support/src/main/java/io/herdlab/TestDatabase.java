@@ -37,18 +37,6 @@ public final class TestDatabase implements AutoCloseable {
         return new TestDatabase(name);
     }
 
-    /**
-     * A database of its own for {@code owner} with users 1..{@code users} in it, seeded by a
-     * replica that runs the service's own schema and seed.
-     */
-    public static TestDatabase seeded(Class<?> owner, int users) {
-        TestDatabase db = create(owner);
-        try (Replica seeder = Replica.start("seeder", db, keyPrefix(owner), "--herd.db.query-delay=0")) {
-            seeder.adminPost("seed", java.util.Map.of("users", users));
-        }
-        return db;
-    }
-
     /** A Redis key prefix of its own for one test class. */
     public static String keyPrefix(Class<?> owner) {
         return "test:" + owner.getSimpleName() + ":" + UUID.randomUUID().toString().substring(0, 8) + ":";

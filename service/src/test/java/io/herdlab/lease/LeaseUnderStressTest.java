@@ -1,4 +1,4 @@
-package io.herdlab.coalesce;
+package io.herdlab.lease;
 
 import java.io.OutputStream;
 import java.net.Socket;
@@ -15,7 +15,7 @@ import java.util.function.Function;
 import io.herdlab.PrivateRedis;
 import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
-import io.herdlab.coalesce.LeaseFailureTest.Outcome;
+import io.herdlab.lease.LeaseFailureTest.Outcome;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import static io.herdlab.coalesce.LeaseFailureTest.awaitSlowQuery;
-import static io.herdlab.coalesce.LeaseFailureTest.getAsync;
+import static io.herdlab.lease.LeaseFailureTest.awaitSlowQuery;
+import static io.herdlab.lease.LeaseFailureTest.getAsync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -42,7 +42,7 @@ class LeaseUnderStressTest {
 
     @BeforeAll
     static void createDatabase() {
-        db = TestDatabase.seeded(LeaseUnderStressTest.class, 1000);
+        db = Replica.seededDatabase(LeaseUnderStressTest.class, 1000);
     }
 
     @AfterAll

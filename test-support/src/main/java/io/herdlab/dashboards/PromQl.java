@@ -1,4 +1,4 @@
-package io.herdlab.k8s;
+package io.herdlab.dashboards;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Just enough PromQL reading to find the metric names an expression uses. */
-final class PromQl {
+public final class PromQl {
 
 	private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'");
 
@@ -28,7 +28,7 @@ final class PromQl {
 	}
 
 	/** Metric names in a PromQL expression or a Grafana label_values(...) variable query. */
-	static Set<String> metricNames(String expression) {
+	public static Set<String> metricNames(String expression) {
 		Set<String> names = new LinkedHashSet<>();
 		Matcher labelValues = LABEL_VALUES.matcher(expression);
 		if (labelValues.find()) {
@@ -51,7 +51,7 @@ final class PromQl {
 	}
 
 	/** The label names an expression aggregates by: {@code sum by (a, b) (...)} gives a and b. */
-	static Set<String> groupingLabels(String expression) {
+	public static Set<String> groupingLabels(String expression) {
 		Set<String> labels = new LinkedHashSet<>();
 		Matcher by = Pattern.compile("\\bby\\s*\\(([^()]*)\\)").matcher(expression);
 		while (by.find()) {

@@ -1,4 +1,4 @@
-package io.herdlab.coalesce;
+package io.herdlab.lease;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ class LeaseFailureTest {
 
     @BeforeAll
     static void createDatabase() {
-        db = TestDatabase.seeded(LeaseFailureTest.class, 100);
+        db = Replica.seededDatabase(LeaseFailureTest.class, 100);
     }
 
     @AfterAll

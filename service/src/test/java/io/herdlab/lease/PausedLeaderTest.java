@@ -1,4 +1,4 @@
-package io.herdlab.coalesce;
+package io.herdlab.lease;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
-import static io.herdlab.coalesce.LeaseFailureTest.awaitSlowQuery;
+import static io.herdlab.lease.LeaseFailureTest.awaitSlowQuery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,7 +30,7 @@ class PausedLeaderTest {
 
     @BeforeAll
     static void createDatabase() {
-        db = TestDatabase.seeded(PausedLeaderTest.class, 100);
+        db = Replica.seededDatabase(PausedLeaderTest.class, 100);
     }
 
     @AfterAll

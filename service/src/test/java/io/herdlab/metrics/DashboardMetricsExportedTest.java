@@ -1,4 +1,4 @@
-package io.herdlab.k8s;
+package io.herdlab.metrics;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import io.herdlab.Burst;
 import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
+import io.herdlab.dashboards.GrafanaDashboards;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

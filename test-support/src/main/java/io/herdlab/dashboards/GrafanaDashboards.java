@@ -1,4 +1,4 @@
-package io.herdlab.k8s;
+package io.herdlab.dashboards;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,18 +11,19 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herdlab.RepositoryRoot;
 
 /** helm/herdlab/dashboards/*.json, the dashboards' single source, and the queries in them. */
-final class GrafanaDashboards {
+public final class GrafanaDashboards {
 
-	static final Path DIRECTORY = HelmChart.DIRECTORY.resolve("dashboards");
+	public static final Path DIRECTORY = RepositoryRoot.path("helm", "herdlab", "dashboards");
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private GrafanaDashboards() {
 	}
 
-	static List<Path> files() {
+	public static List<Path> files() {
 		try (Stream<Path> files = Files.list(DIRECTORY)) {
 			return files.filter(file -> file.toString().endsWith(".json")).sorted().toList();
 		}
@@ -31,7 +32,7 @@ final class GrafanaDashboards {
 		}
 	}
 
-	static JsonNode read(Path file) {
+	public static JsonNode read(Path file) {
 		try {
 			return JSON.readTree(file.toFile());
 		}
@@ -41,7 +42,7 @@ final class GrafanaDashboards {
 	}
 
 	/** Panels, rows' nested panels included. */
-	static List<JsonNode> panels(JsonNode dashboard) {
+	public static List<JsonNode> panels(JsonNode dashboard) {
 		List<JsonNode> panels = new ArrayList<>();
 		for (JsonNode panel : dashboard.path("panels")) {
 			panels.add(panel);
@@ -51,7 +52,7 @@ final class GrafanaDashboards {
 	}
 
 	/** Every PromQL expression: panel targets, annotation queries and variable queries. */
-	static List<String> expressions(JsonNode dashboard) {
+	public static List<String> expressions(JsonNode dashboard) {
 		List<String> expressions = new ArrayList<>();
 		for (JsonNode panel : panels(dashboard)) {
 			panel.path("targets").forEach(target -> expressions.add(target.path("expr").asText()));
@@ -71,7 +72,7 @@ final class GrafanaDashboards {
 	}
 
 	/** Metric names used by every dashboard. */
-	static Set<String> metricNames() {
+	public static Set<String> metricNames() {
 		Set<String> names = new LinkedHashSet<>();
 		for (Path file : files()) {
 			expressions(read(file)).forEach(expression -> names.addAll(PromQl.metricNames(expression)));
@@ -80,7 +81,7 @@ final class GrafanaDashboards {
 	}
 
 	/** postgres-exporter's metrics (pg_*, and herdlab's custom herdlab_pg_*); the rest are the app's. */
-	static boolean isExporterMetric(String name) {
+	public static boolean isExporterMetric(String name) {
 		return name.startsWith("pg_") || name.startsWith("herdlab_pg_");
 	}
 
