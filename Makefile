@@ -59,7 +59,7 @@ test-tools: ## Install what the offline Kubernetes tests run, when missing (kube
 BENCH_PROFILE = $(if $(filter command line environment,$(origin PROFILE)),$(PROFILE))
 
 .PHONY: bench
-bench: build ## Hit path vs a bare WebFlux+Lettuce floor, cold burst per preset, into docs/performance.md (PROFILE=cpu: flame graphs; PRESETS=lua,local ROUNDS=3 DURATION=10)
+bench: build ## Hit path vs a bare WebFlux+Lettuce floor, cold bursts per preset in rounds, into docs/performance.md (PROFILE=cpu: flame graphs; PRESETS=lua,local ROUNDS=3 DURATION=10 BURST_ROUNDS=3)
 	PROFILE=$(BENCH_PROFILE) scripts/bench.sh
 
 ##@ Kubernetes
