@@ -13,8 +13,8 @@
 #    median of its rounds' ratios to the floor's run in the same round.
 # 2. PROFILE=cpu: one more wrk run per target with async-profiler loaded into the running JVM
 #    (jcmd JVMTI.agent_load): flame-<target>.html and top-<target>.txt (self time by frame).
-# 3. Cold burst, per preset on a fresh replica (harness: burst): user HOT_ID expires with every key
-#    in the same instant, then BURST requests over BURST_CONNECTIONS connections at once
+# 3. Cold burst, per preset on a fresh replica (harness: burst): after the JIT's warm-up (the burst
+#    on the cached key, then on a flushed cache) user HOT_ID expires with every key in the same instant, then BURST requests over BURST_CONNECTIONS connections at once
 #    (scripts/burst.mjs); DB reads from PostgreSQL's own statistics (idx_scan on users, one per
 #    user look-up), the followers' wake-up (fill → answer) from the replica's
 #    herd_coalesce_wakeup_seconds, interpolated inside its buckets as the lab does. BURST_ROUNDS
@@ -24,8 +24,8 @@
 # markers (harness: bench-table).
 #
 # Env: PRESETS (default: all seven), ROUNDS=3, BURST_ROUNDS=3, DURATION=10, WARMUP=30 (s of JIT warm-up per target), CONNECTIONS=50, HOT_ID=42,
-#      BURST=2000, BURST_CONNECTIONS=400, COLD_TTL=20 (s from the cold burst's warm to its expiry: the cached
-#      burst and the 11 s statistics wait fit before it), PROFILE= (cpu), OUT=reports/bench-<timestamp>,
+#      BURST=2000, BURST_CONNECTIONS=400, COLD_TTL=20 (s from the cold burst's aligned warm to its expiry:
+#      the 11 s statistics wait fits before it), PROFILE= (cpu), OUT=reports/bench-<timestamp>,
 #      DOC=docs/performance.md (empty: leave docs alone), BENCH_JVM (JVM flags of every target,
 #      default -Xms512m -Xmx512m), PGHOST/PGPORT (127.0.0.1:5432, user postgres, trust),
 #      REDIS_URL (redis://127.0.0.1:6379). Needs wrk (installed from Debian when missing and

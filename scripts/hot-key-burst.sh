@@ -6,8 +6,9 @@
 # Runs the burst harness (java -jar lab/target/herdlab-lab.jar burst; every option: burst --help),
 # which make bench runs too: REPLICAS herdlab processes from service/target/herdlab.jar (same
 # PostgreSQL, a database of their own, same Redis), 10,000 users seeded and warmed to expire in the
-# same millisecond, the burst once while they are cached (the replicas' JIT warms up, as on a
-# service that has been serving a while; WARMUP=0 measures cold JVMs), then after the expiry
+# same millisecond after the JIT's warm-up (the burst once on the cached key and once on a flushed
+# cache: the hit path and the miss path compiled, as on a service that has been serving a while;
+# WARMUP=0 measures cold JVMs), then after the expiry
 # REQUESTS concurrent GETs of one user spread round-robin over the replicas (scripts/burst.mjs).
 # Prints herdlab's counters next to pg_stat_user_tables.idx_scan on users (one index scan per user
 # look-up) and the followers' wake-up, with how each quantile is computed. Uses PGHOST/PGPORT

@@ -30,7 +30,7 @@ class BenchScriptIT {
                 .redirectErrorStream(true)
                 .redirectOutput(out.resolve("bench.log").toFile());
         // the figures are not this test's business: the JVMs start C1 only, on half the CPU, and the cold
-        // burst's key expires 14 s after its warm instead of 20 (its 200 cached requests take a second)
+        // burst's key expires 14 s after its aligned warm instead of 20 (the statistics wait is 11 s)
         bench.environment().putAll(Map.of("PRESETS", "lua", "ROUNDS", "1", "DURATION", "2", "WARMUP", "1",
                 "BURST", "200", "BURST_CONNECTIONS", "50", "COLD_TTL", "14",
                 "BENCH_JVM", "-Xms512m -Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC",

@@ -22,14 +22,15 @@ record HarnessOptions(String postgresJdbc, String redisUrl, List<String> launche
     static final String USAGE = """
             usage: java -jar lab/target/herdlab-lab.jar burst --preset=P [--name=value ...]   (from the repository root)
                    one cold hot-key burst: REPLICAS replicas of preset P on a database of their own, USERS seeded
-                   and warmed to expire in the same instant (the preset's jitter off), the same burst once while
-                   cached (the JIT's warm-up), PostgreSQL's count read once its backends reported (11 s), the
-                   burst after the expiry, then herdlab's counters, PostgreSQL's user look-ups and the followers'
+                   and warmed to expire in the same instant (the preset's jitter off) after the JIT's warm-up
+                   (the same burst on the cached key, then on a flushed cache), PostgreSQL's count read once its
+                   backends reported (11 s), the burst after the expiry, then herdlab's counters, PostgreSQL's user look-ups and the followers'
                    wake-up; the quantiles and how they are computed are printed with them
               --replicas=1 --requests=2000 --concurrency=400   the burst: requests over at most this many
                                           connections, round-robin over the replicas (scripts/burst.mjs)
-              --ttl=25                    seconds from the warm to the expiry (the cached burst and the 11 s fit before)
-              --jit-warmup=true           false: the burst meets cold JVMs
+              --ttl=25                    seconds from the aligned warm to the expiry (PostgreSQL's 11 s fit before)
+              --jit-warmup=true           the same burst first on the cached key, then on a flushed cache
+                                          (the hit path and the miss path compiled); false: cold JVMs
               --give-up=false             true: one request to replica 1 at the expiry hangs up after 300 ms
               --out=FILE                  also write the result as JSON (make bench's table reads it)
             usage: java -jar lab/target/herdlab-lab.jar serve --presets=a,b --ready=FILE [--floor=JAR] [--name=value ...]

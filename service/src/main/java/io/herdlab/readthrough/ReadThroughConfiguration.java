@@ -49,7 +49,7 @@ class ReadThroughConfiguration {
                 commands, wakeups);
         return switch (mitigation.coalescer()) {
             case NONE -> new Coalescers(new NoCoalescer(cache), null);
-            case LOCAL -> new Coalescers(new LocalSingleFlight(new NoCoalescer(cache), mitigation.waitTimeout(),
+            case LOCAL -> new Coalescers(new LocalSingleFlight(NoCoalescer.rechecking(cache), mitigation.waitTimeout(),
                     events, wakeups), null);
             case LUA -> Coalescers.of(Leases.lua(lease));
             case REDISSON -> Coalescers.of(Leases.redisson(lease));
