@@ -146,6 +146,29 @@ public final class ProcessReplica implements AutoCloseable {
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POST /actuator/herd/{action} with a JSON body; the response's body (a failed action throws). */
+    public String adminPost(String action, String json) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(admin("/actuator/herd/" + action)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+                .timeout(Duration.ofSeconds(60)).build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("POST " + action + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    /** GET {@code path} on the management port; the body. */
+    public String adminGet(String path) {
+        return send(HttpRequest.newBuilder(URI.create(admin(path))).timeout(Duration.ofSeconds(30)).build()).body();
+    }
+
+    /** PUT /users/{id} with a JSON body; the status. */
+    public int put(long id, String json) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/users/" + id))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json))
+                .timeout(Duration.ofSeconds(60)).build()).statusCode();
+    }
+
     /** One counter of the snapshot, e.g. {@code count("coalesce", "fenced")}. */
     public long count(String section, String field) {
         String body = send(HttpRequest.newBuilder(URI.create(admin("/actuator/herd"))).build()).body();

@@ -7,7 +7,7 @@ import io.herdlab.Mitigation;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -43,7 +43,7 @@ public final class UserCache {
         }
     }
 
-    private final RedisReactiveCommands<String, String> redis;
+    private final RedisClusterReactiveCommands<String, String> redis;
     private final CacheKeys keys;
     private final TtlPolicy ttl;
     private final Mitigation mitigation;
@@ -58,7 +58,7 @@ public final class UserCache {
      * @param tombstoneTtl how long a write's tombstone refuses older fills: at least the
      *                     longest a load can take (pool wait + statement deadline)
      */
-    public UserCache(RedisReactiveCommands<String, String> redis, CacheKeys keys, Duration baseTtl, Mitigation mitigation,
+    public UserCache(RedisClusterReactiveCommands<String, String> redis, CacheKeys keys, Duration baseTtl, Mitigation mitigation,
             Clock clock, Duration tombstoneTtl, RedisScript versionedFill) {
         this.redis = redis;
         this.keys = keys;
