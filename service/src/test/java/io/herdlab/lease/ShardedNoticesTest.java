@@ -1,0 +1,125 @@
+package io.herdlab.lease;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.herdlab.Burst;
+import io.herdlab.LocalRedisCluster;
+import io.herdlab.PrivateRedis;
+import io.herdlab.Replica;
+import io.herdlab.TestDatabase;
+import io.herdlab.cache.CacheKeys;
+import io.herdlab.cache.RedisConnections;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The lease's notices on a Redis Cluster: published with {@code SPUBLISH} on the channel of the
+ * key's own slot (never a cluster-wide {@code PUBLISH}), heard by every replica, and heard again
+ * after a failover moved the slot to another master. A follower that hears the holder's fill
+ * answers at once; one that does not waits for its backstop (the lease time, 10 s here), so the
+ * burst's duration tells which happened.
+ */
+class ShardedNoticesTest {
+
+    static final String LEASE_TIME = "10s";
+
+    static LocalRedisCluster cluster;
+    static TestDatabase db;
+    static String prefix;
+    static final List<Replica> replicas = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        cluster = LocalRedisCluster.start(ShardedNoticesTest.class);
+        db = TestDatabase.seeded(ShardedNoticesTest.class, 100);
+        prefix = TestDatabase.keyPrefix(ShardedNoticesTest.class);
+        for (int i = 1; i <= 2; i++) {
+            replicas.add(Replica.start("sharded-" + i, db.r2dbcUrl(), "redis://" + cluster.nodes().split(",")[0],
+                    prefix, "--spring.data.redis.cluster.nodes=" + cluster.nodes(), "--herd.mitigation.preset=lua",
+                    "--herd.db.query-delay=1s", "--herd.mitigation.lease-time=" + LEASE_TIME,
+                    "--herd.mitigation.wait-timeout=30s"));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        replicas.forEach(Replica::close);
+        if (db != null) {
+            db.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void noticesGoOutOnTheKeysShardAndWakeEveryReplica() {
+        long id = 42;
+        assertThat(replicas.get(0).bean(RedisConnections.class).masters()).as("the admin sees every master").hasSize(3);
+        int owner = cluster.masterOf(new CacheKeys(prefix).value(id));
+        assertThat(subscribers(owner, id)).as("both replicas subscribed on the slot's master").isEqualTo(2);
+
+        long took = burst(id);
+
+        System.out.printf("sharded notices: 100 GETs of one key over 2 replicas in %d ms%n", took);
+        assertThat(took).as("followers woke on the fill notice, not the %s backstop", LEASE_TIME).isLessThan(6_000);
+        assertThat(calls(owner, "spublish")).as("notices published on the key's shard").isPositive();
+        for (int port : cluster.live()) {
+            assertThat(calls(port, "publish")).as("no cluster-wide PUBLISH on " + port).isZero();
+        }
+    }
+
+    @Test
+    void afterAFailoverTheNoticesFollowTheSlotToItsNewMaster() {
+        long id = 43;
+        String key = new CacheKeys(prefix).value(id);
+        int oldMaster = cluster.masterOf(key);
+        int newMaster = cluster.replicaOf(oldMaster);
+
+        cluster.failover(newMaster);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (cluster.masterOf(key) != newMaster && System.currentTimeMillis() < deadline) {
+            PrivateRedis.sleep(100);
+        }
+        cluster.awaitOk();
+        while (subscribers(newMaster, id) < 2 && System.currentTimeMillis() < deadline) {
+            PrivateRedis.sleep(100);
+        }
+        assertThat(subscribers(newMaster, id)).as("both replicas subscribed again on the promoted master")
+                .isEqualTo(2);
+
+        long took = burst(id);
+        System.out.printf("sharded notices after a failover: 100 GETs of one key over 2 replicas in %d ms%n", took);
+        assertThat(took).as("followers woke on the fill notice after the failover").isLessThan(6_000);
+    }
+
+    /** A cold burst of 100 GETs of {@code id} over both replicas; all answered 200; how long it took (ms). */
+    private static long burst(long id) {
+        replicas.get(0).adminPost("flush", Map.of());
+        long start = System.currentTimeMillis();
+        assertThat(Burst.get(replicas, 100, i -> id)).containsOnly(200);
+        return System.currentTimeMillis() - start;
+    }
+
+    /** Subscribers of {@code id}'s notice channel on the node at {@code port} ({@code PUBSUB SHARDNUMSUB}). */
+    private static int subscribers(int port, long id) {
+        String[] reply = cluster.cli("-p", Integer.toString(port), "PUBSUB", "SHARDNUMSUB",
+                new CacheKeys(prefix).fillsChannel(id)).trim().split("\n");
+        return Integer.parseInt(reply[reply.length - 1].trim());
+    }
+
+    /** Calls of {@code command} the node at {@code port} has served (INFO commandstats; 0 if none). */
+    private static long calls(int port, String command) {
+        for (String line : cluster.cli("-p", Integer.toString(port), "INFO", "commandstats").split("\n")) {
+            if (line.startsWith("cmdstat_" + command + ":calls=")) {
+                return Long.parseLong(line.substring(line.indexOf('=') + 1, line.indexOf(',')));
+            }
+        }
+        return 0;
+    }
+}
