@@ -19,6 +19,9 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(RedisSettings.class)
 class CacheConfiguration {
 
+    /** How long a PUT waits for its tombstone to reach the replica of its master (a cluster only). */
+    private static final Duration TOMBSTONE_REPLICATION = Duration.ofMillis(500);
+
     @Bean(destroyMethod = "shutdown")
     ClientResources redisResources() {
         // reconnect quickly after a Redis restart (Lettuce's default backs off to 30 s)
@@ -45,6 +48,7 @@ class CacheConfiguration {
         // a Redis that is not up yet learns it from the first fill instead
         versionedFill.preload(connection.reactive()).subscribe(loaded -> { }, error -> { });
         return new UserCache(connection.reactive(), new CacheKeys(herd.cache().keyPrefix()), herd.cache().ttl(),
-                mitigation, clock, deadlines.longestLoad().plusSeconds(5), versionedFill);
+                mitigation, clock, deadlines.longestLoad().plusSeconds(5), versionedFill,
+                (key, value, args) -> connection.setReplicated(key, value, args, TOMBSTONE_REPLICATION).then());
     }
 }

@@ -7,6 +7,7 @@ import io.herdlab.metrics.RedisCommandCounter;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
@@ -14,12 +15,15 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import reactor.core.publisher.Mono;
 
 /**
  * The one Lettuce client and connection the cache, the Lua lease and the admin operations use:
@@ -34,6 +38,7 @@ public final class RedisConnections implements AutoCloseable {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterReactiveCommands<String, String> reactive;
     private final RedisClusterCommands<String, String> sync;
+    private volatile boolean closed;
 
     private RedisConnections(AbstractRedisClient client, StatefulConnection<String, String> connection,
             RedisClusterReactiveCommands<String, String> reactive, RedisClusterCommands<String, String> sync) {
@@ -97,8 +102,13 @@ public final class RedisConnections implements AutoCloseable {
         return sync;
     }
 
+    /**
+     * Whether Redis can be reached: one server, while the connection is up; a cluster, until it
+     * is closed (a node away is a failover under way, see {@code LeaseCoalescer}; the cluster
+     * connection's own flag follows whichever node it happened to connect to first).
+     */
     public boolean isOpen() {
-        return connection.isOpen();
+        return clustered() ? !closed : connection.isOpen();
     }
 
     /**
@@ -108,6 +118,28 @@ public final class RedisConnections implements AutoCloseable {
     public StatefulRedisPubSubConnection<String, String> connectPubSub() {
         return client instanceof RedisClusterClient cluster ? cluster.connectPubSub()
                 : ((RedisClient) client).connectPubSub();
+    }
+
+    /**
+     * {@code SET key value args}; on a cluster, then {@code WAIT 1} on the same node connection
+     * when the key's master has a replica, bounded by {@code wait}: a write its replica
+     * acknowledged survives a failover (the replica with the latest offset is the one promoted;
+     * here every master has one). A master without a live replica cannot fail over to one, and is
+     * not waited for. Emits the number of replicas that acknowledged (-1: not waited for).
+     */
+    public Mono<Long> setReplicated(String key, String value, SetArgs args, Duration wait) {
+        if (!(connection instanceof StatefulRedisClusterConnection<String, String> cluster)) {
+            return reactive.set(key, value, args).thenReturn(-1L);
+        }
+        Partitions partitions = cluster.getPartitions();
+        RedisClusterNode master = partitions.getMasterBySlot(SlotHash.getSlot(key));
+        if (master == null || partitions.stream().noneMatch(node -> master.getNodeId().equals(node.getSlaveOf())
+                && !node.is(RedisClusterNode.NodeFlag.FAIL) && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL))) {
+            return reactive.set(key, value, args).thenReturn(-1L);
+        }
+        return Mono.fromCompletionStage(() -> cluster.getConnectionAsync(master.getNodeId()))
+                .flatMap(node -> node.reactive().set(key, value, args)
+                        .then(node.reactive().waitForReplication(1, wait.toMillis())));
     }
 
     /** The commands of every master, each on its own connection (for a single server: its one connection). */
@@ -124,6 +156,7 @@ public final class RedisConnections implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         connection.close();
         client.shutdown();
     }

@@ -86,7 +86,8 @@ public final class Leases implements AutoCloseable {
             store = setNx;
         }
         coalescer = new LeaseCoalescer(redisson ? "redisson" : "lua", store, context.cache(), notices, m.leaseTime(),
-                m.waitTimeout(), redis::isOpen, new LeaseThreads(timers, context.wakeups()), context.events());
+                m.waitTimeout(), redis::isOpen, redis.clustered(), new LeaseThreads(timers, context.wakeups()),
+                context.events());
     }
 
     public static Leases lua(Context context) {
