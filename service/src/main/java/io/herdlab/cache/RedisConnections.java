@@ -22,7 +22,9 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.event.Event;
 import io.lettuce.core.resource.ClientResources;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -140,6 +142,11 @@ public final class RedisConnections implements AutoCloseable {
         return Mono.fromCompletionStage(() -> cluster.getConnectionAsync(master.getNodeId()))
                 .flatMap(node -> node.reactive().set(key, value, args)
                         .then(node.reactive().waitForReplication(1, wait.toMillis())));
+    }
+
+    /** The client's events (connections activated and deactivated, topology changes). */
+    public Flux<Event> events() {
+        return client.getResources().eventBus().get();
     }
 
     /** The commands of every master, each on its own connection (for a single server: its one connection). */

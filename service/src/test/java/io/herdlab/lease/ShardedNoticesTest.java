@@ -1,8 +1,10 @@
 package io.herdlab.lease;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import io.herdlab.Burst;
 import io.herdlab.LocalRedisCluster;
@@ -11,6 +13,11 @@ import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
 import io.herdlab.cache.CacheKeys;
 import io.herdlab.cache.RedisConnections;
+import io.herdlab.cache.RedisSettings;
+import io.herdlab.metrics.RedisCommandCounter;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.resource.ClientResources;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The lease's notices on a Redis Cluster: published with {@code SPUBLISH} on the channel of the
  * key's own slot (never a cluster-wide {@code PUBLISH}), heard by every replica, and heard again
- * after a failover moved the slot to another master. A follower that hears the holder's fill
+ * after the subscription's connection dropped and after a failover moved the slot to another master. A follower that hears the holder's fill
  * answers at once; one that does not waits for its backstop (the lease time, 10 s here), so the
  * burst's duration tells which happened.
  */
@@ -96,6 +103,52 @@ class ShardedNoticesTest {
         long took = burst(id);
         System.out.printf("sharded notices after a failover: 100 GETs of one key over 2 replicas in %d ms%n", took);
         assertThat(took).as("followers woke on the fill notice after the failover").isLessThan(6_000);
+    }
+
+    @Test
+    void afterTheSubscriptionsConnectionDropsItIsSubscribedAgain() {
+        long id = 44;
+        int master = cluster.masterOf(new CacheKeys(prefix).value(id));
+        assertThat(subscribers(master, id)).isEqualTo(2);
+
+        // every pub/sub connection on that master dropped, as a network blip or a restart would
+        cluster.cli("-p", Integer.toString(master), "CLIENT", "KILL", "TYPE", "pubsub");
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (subscribers(master, id) < 2 && System.currentTimeMillis() < deadline) {
+            PrivateRedis.sleep(100);
+        }
+        assertThat(subscribers(master, id)).as("both replicas subscribed again after the reconnect").isEqualTo(2);
+
+        long took = burst(id);
+        System.out.printf("sharded notices after a reconnect: 100 GETs of one key over 2 replicas in %d ms%n", took);
+        assertThat(took).as("followers woke on the fill notice after the reconnect").isLessThan(6_000);
+    }
+
+    @Test
+    void leasesOnManySlotsAreRenewedOneCallPerSlot() {
+        RedisSettings settings = new RedisSettings(null, "localhost", 6379, 0, null, null, Duration.ofSeconds(5),
+                Duration.ofSeconds(2), null, new RedisSettings.Ssl(false),
+                new RedisSettings.Cluster(List.of(cluster.nodes().split(",")), 5));
+        ClientResources resources = ClientResources.create();
+        try (RedisConnections redis = RedisConnections.connect(settings, resources,
+                new RedisCommandCounter(new SimpleMeterRegistry()))) {
+            LeaseScripts scripts = new LeaseScripts(redis.reactive(), new CacheKeys(prefix), Duration.ofSeconds(10),
+                    true);
+            List<Lease> leases = LongStream.rangeClosed(101, 105)
+                    .mapToObj(id -> new Lease(id, "token-" + id, "", 0)).toList();
+            for (Lease lease : leases.subList(0, 4)) {
+                redis.sync().set(scripts.leaseKey(lease.id()), lease.token(), SetArgs.Builder.px(3_000));
+            }
+            assertThat(leases.stream().map(l -> cluster.slot(scripts.leaseKey(l.id()))).distinct())
+                    .as("five slots").hasSize(5);
+
+            assertThat(scripts.renew(leases).block(Duration.ofSeconds(10)))
+                    .as("held, in order; the last was never taken").containsExactly(true, true, true, true, false);
+            assertThat(redis.sync().pttl(scripts.leaseKey(101))).as("extended to the lease time").isGreaterThan(5_000);
+        }
+        finally {
+            resources.shutdown();
+        }
     }
 
     /** A cold burst of 100 GETs of {@code id} over both replicas; all answered 200; how long it took (ms). */
