@@ -34,7 +34,7 @@ final class CacheFlush {
 
     /** How many of this prefix's keys (leases included) each master holds: one entry for a single server. */
     Mono<List<Long>> count() {
-        return Flux.fromIterable(redis.masters()).concatMap(master -> keys(master).count()).collectList();
+        return redis.masters().concatMap(master -> keys(master).count()).collectList();
     }
 
     /** Emits how many keys were deleted. */
@@ -43,7 +43,7 @@ final class CacheFlush {
             return Mono.error(Refusal.of(HttpStatus.CONFLICT, "herd.cache.key-prefix is empty, so a flush"
                     + " would delete every key in this Redis: set a prefix (HERD_CACHE_KEYPREFIX) to flush"));
         }
-        return Flux.fromIterable(redis.masters()).concatMap(this::keys)
+        return redis.masters().concatMap(this::keys)
                 .filter(key -> !key.endsWith(Leases.LEASE_KEY_SUFFIX))
                 .buffer(BATCH)
                 .concatMap(keys -> redis.reactive().unlink(keys.toArray(String[]::new)))

@@ -1,7 +1,6 @@
 package io.herdlab.cache;
 
 import java.time.Duration;
-import java.util.List;
 
 import io.herdlab.metrics.RedisCommandCounter;
 import io.lettuce.core.AbstractRedisClient;
@@ -149,16 +148,18 @@ public final class RedisConnections implements AutoCloseable {
         return client.getResources().eventBus().get();
     }
 
-    /** The commands of every master, each on its own connection (for a single server: its one connection). */
-    public List<RedisClusterReactiveCommands<String, String>> masters() {
+    /**
+     * The commands of every master, each on its own connection (for a single server: its one
+     * connection); connections not open yet are opened without blocking the caller.
+     */
+    public Flux<RedisClusterReactiveCommands<String, String>> masters() {
         if (!(connection instanceof StatefulRedisClusterConnection<String, String> cluster)) {
-            return List.of(reactive);
+            return Flux.just(reactive);
         }
-        return cluster.getPartitions().stream()
+        return Flux.fromIterable(cluster.getPartitions())
                 .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
-                .<RedisClusterReactiveCommands<String, String>>map(node -> cluster.getConnection(node.getNodeId())
-                        .reactive())
-                .toList();
+                .concatMap(node -> Mono.fromCompletionStage(() -> cluster.getConnectionAsync(node.getNodeId()))
+                        .map(StatefulRedisConnection::reactive));
     }
 
     @Override

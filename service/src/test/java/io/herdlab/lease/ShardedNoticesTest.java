@@ -67,7 +67,8 @@ class ShardedNoticesTest {
     @Test
     void noticesGoOutOnTheKeysShardAndWakeEveryReplica() {
         long id = 42;
-        assertThat(replicas.get(0).bean(RedisConnections.class).masters()).as("the admin sees every master").hasSize(3);
+        assertThat(replicas.get(0).bean(RedisConnections.class).masters().collectList().block(Duration.ofSeconds(10)))
+                .as("the admin sees every master").hasSize(3);
         int owner = cluster.masterOf(new CacheKeys(prefix).value(id));
         assertThat(subscribers(owner, id)).as("both replicas subscribed on the slot's master").isEqualTo(2);
 
@@ -75,6 +76,10 @@ class ShardedNoticesTest {
 
         System.out.printf("sharded notices: 100 GETs of one key over 2 replicas in %d ms%n", took);
         assertThat(took).as("followers woke on the fill notice, not the %s backstop", LEASE_TIME).isLessThan(6_000);
+        Map<?, ?> cache = replicas.get(0).admin().get().uri("/actuator/herd/cache").retrieve().bodyToMono(Map.class)
+                .block(Duration.ofSeconds(30));
+        assertThat((List<?>) cache.get("keysPerMaster")).as("keys counted on every master").hasSize(3);
+        assertThat(((Number) cache.get("keys")).longValue()).as("the hot key cached").isPositive();
         assertThat(calls(owner, "spublish")).as("notices published on the key's shard").isPositive();
         for (int port : cluster.live()) {
             assertThat(calls(port, "publish")).as("no cluster-wide PUBLISH on " + port).isZero();
