@@ -12,13 +12,13 @@ import io.herdlab.cache.CacheKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Faults of the Redis Cluster in the middle of a herd on one hot key, on three replica processes
- * (lua): the master of the key's slot killed (its replica promoted after the node timeout), a
+ * (lua; redisson for the killed master): the master of the key's slot killed (its replica promoted after the node timeout), a
  * manual failover, the slot migrated to another master. A PUT lands in the middle of each. What
  * must hold: failed requests are 503s with Retry-After, only while the fault lasts (a burst after
  * it is all 200s); at most one extra load of the key for the fault (the lease granted on a master
@@ -45,9 +45,9 @@ class ClusterFaultsTest {
         db.close();
     }
 
-    @ParameterizedTest
-    @EnumSource(Fault.class)
-    void aFaultDuringTheHerdCostsAtMostOneLoadAndNeverAnOldRow(Fault fault) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"lua, KILL_MASTER", "lua, MANUAL_FAILOVER", "lua, SLOT_MIGRATION", "redisson, KILL_MASTER"})
+    void aFaultDuringTheHerdCostsAtMostOneLoadAndNeverAnOldRow(String preset, Fault fault) throws Exception {
         String prefix = TestDatabase.keyPrefix(ClusterFaultsTest.class);
         String key = new CacheKeys(prefix).value(HOT_ID);
         db.execute("UPDATE users SET name = 'User " + HOT_ID + "' WHERE id = " + HOT_ID);
@@ -56,8 +56,8 @@ class ClusterFaultsTest {
         long allLoads;
         int putAttempts = 0;
         try (LocalRedisCluster cluster = LocalRedisCluster.start(ClusterFaultsTest.class);
-             ClusterReplicas replicas = ClusterReplicas.start(3, "fault-" + fault.name().toLowerCase(), cluster, db,
-                     prefix, "--herd.mitigation.preset=lua", "--herd.db.query-delay=1s",
+             ClusterReplicas replicas = ClusterReplicas.start(3, preset + "-" + fault.name().toLowerCase(), cluster,
+                     db, prefix, "--herd.mitigation.preset=" + preset, "--herd.db.query-delay=1s",
                      "--herd.mitigation.lease-time=2s", "--herd.mitigation.wait-timeout=20s")) {
             assertThat(ClusterHerdTest.statuses(replicas.burst(REQUESTS, 7))).containsOnly(200);
             warmUpLoads = replicas.count("db", "queries");
@@ -98,7 +98,7 @@ class ClusterFaultsTest {
             });
             long loads = replicas.count("db", "queries");
             // the herd's load, at most one more for the fault, and one of the PUT's new version
-            assertThat(loads).as("loads of the hot key through " + fault).isBetween(1L, 3L);
+            assertThat(loads).as("loads of the hot key through " + fault + " " + preset).isBetween(1L, 3L);
 
             List<HttpResponse<String>> after = replicas.burst(REQUESTS, HOT_ID);
             assertThat(ClusterHerdTest.statuses(after)).as("none failed after the fault").containsOnly(200);
@@ -106,12 +106,13 @@ class ClusterFaultsTest {
             String cached = cluster.cli("-c", "-p", Integer.toString(cluster.live().get(0)), "GET", key).trim();
             assertThat(cached).as("no old row cached after the PUT").contains("Renamed");
             allLoads = replicas.count("db", "queries");
-            System.out.printf("cluster fault %s: %d of %d requests failed (503 + Retry-After), %d loads of the hot key"
-                    + " (PUT included), PUT answered 200 %d ms after the fault at attempt %d, herd over %d ms after it%n",
-                    fault, failed, REQUESTS, loads, putAt - faultAt, putAttempts, herdEnded - faultAt);
+            System.out.printf("cluster fault %s %s: %d of %d requests failed (503 + Retry-After), %d loads of the hot"
+                    + " key (PUT included), PUT answered 200 %d ms after the fault at attempt %d, herd over %d ms after"
+                    + " it%n", preset, fault, failed, REQUESTS, loads, putAt - faultAt, putAttempts,
+                    herdEnded - faultAt);
         }
         // every load herdlab counted, and each PUT's UPDATE: PostgreSQL saw nothing else
-        assertThat(db.userIndexScansAfterClose() - before).as("PostgreSQL's reads through " + fault)
+        assertThat(db.userIndexScansAfterClose() - before).as("PostgreSQL's reads through " + fault + " " + preset)
                 .isEqualTo(warmUpLoads + allLoads + putAttempts);
     }
 }
