@@ -31,17 +31,26 @@ public final class LocalRedisCluster implements AutoCloseable {
     public static final int NODE_TIMEOUT_MS = 2000;
 
     private final Path dir;
+    /** Every node's {@code requirepass} (and {@code masterauth}); null: none. */
+    private final String password;
     private final Map<Integer, Process> nodes = new LinkedHashMap<>();
 
-    private LocalRedisCluster(Path dir) {
+    private LocalRedisCluster(Path dir, String password) {
         this.dir = dir;
+        this.password = password;
     }
 
     /** Starts six nodes, creates the cluster and waits until every node says it is ok. */
     public static LocalRedisCluster start(Class<?> owner) {
+        return start(owner, null);
+    }
+
+    /** The same, every node asking for {@code password} (null: none). */
+    public static LocalRedisCluster start(Class<?> owner, String password) {
         LocalRedisCluster cluster;
         try {
-            cluster = new LocalRedisCluster(Files.createTempDirectory("herd-cluster-" + owner.getSimpleName()));
+            cluster = new LocalRedisCluster(Files.createTempDirectory("herd-cluster-" + owner.getSimpleName()),
+                    password);
         }
         catch (IOException ex) {
             throw new IllegalStateException(ex);
@@ -89,12 +98,16 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
 
     private void startNode(int port) {
-        List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
+                "--bind", "127.0.0.1",
                 "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
                 "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS),
                 // a master that is down takes only its own slots away, not the whole cluster
                 "--cluster-require-full-coverage", "no",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no");
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
+        if (password != null) {
+            command.addAll(List.of("--requirepass", password, "--masterauth", password));
+        }
         try {
             nodes.put(port, new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start());
@@ -240,7 +253,11 @@ public final class LocalRedisCluster implements AutoCloseable {
                 break;
             }
             List<String> migrate = new ArrayList<>(List.of("-p", Integer.toString(from), "MIGRATE", "127.0.0.1",
-                    Integer.toString(to), "", "0", "5000", "REPLACE", "KEYS"));
+                    Integer.toString(to), "", "0", "5000", "REPLACE"));
+            if (password != null) {
+                migrate.addAll(List.of("AUTH", password));
+            }
+            migrate.add("KEYS");
             migrate.addAll(Arrays.asList(keys.split("\n")));
             cli(migrate.toArray(String[]::new));
         }
@@ -259,6 +276,9 @@ public final class LocalRedisCluster implements AutoCloseable {
     /** Runs {@code redis-cli} with {@code args}; its output. */
     public String cli(String... args) {
         List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1"));
+        if (password != null) {
+            command.addAll(List.of("-a", password, "--no-auth-warning"));
+        }
         command.addAll(List.of(args));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
