@@ -128,7 +128,8 @@ public final class Leases implements AutoCloseable {
                     .setScanInterval(1000)
                     .setMasterConnectionMinimumIdleSize(4)
                     .setMasterConnectionPoolSize(32);
-            settings.clusterUris().forEach(node -> cluster.addNodeAddress(scheme + node.getHost() + ":" + node.getPort()));
+            settings.clusterUris()
+                    .forEach(node -> cluster.addNodeAddress(scheme + node.getHost() + ":" + node.getPort()));
             common(cluster, settings, uri);
         }
         else {

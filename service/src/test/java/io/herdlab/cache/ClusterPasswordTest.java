@@ -2,6 +2,7 @@ package io.herdlab.cache;
 
 import java.util.Map;
 
+import io.herdlab.ClusterBackends;
 import io.herdlab.LocalRedisCluster;
 import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
@@ -20,22 +21,21 @@ class ClusterPasswordTest {
 
     static final String PASSWORD = "cluster-secret";
 
+    static ClusterBackends backends;
     static LocalRedisCluster cluster;
     static TestDatabase db;
 
     @BeforeAll
     static void start() {
-        cluster = LocalRedisCluster.start(ClusterPasswordTest.class, PASSWORD);
-        db = TestDatabase.seeded(ClusterPasswordTest.class, 100);
+        backends = ClusterBackends.start(ClusterPasswordTest.class, 100, PASSWORD);
+        cluster = backends.cluster();
+        db = backends.db();
     }
 
     @AfterAll
     static void stop() {
-        if (db != null) {
-            db.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (backends != null) {
+            backends.close();
         }
     }
 
@@ -43,8 +43,8 @@ class ClusterPasswordTest {
     void bothClientsAuthenticateToEveryNode() {
         String prefix = TestDatabase.keyPrefix(ClusterPasswordTest.class);
         // one seed node only, without the password in it: the rest comes from the cluster and the property
-        try (Replica replica = Replica.start("password", db.r2dbcUrl(), "redis://" + cluster.nodes().split(",")[0],
-                prefix, "--spring.data.redis.cluster.nodes=" + cluster.nodes().split(",")[0],
+        try (Replica replica = Replica.start("password", db.r2dbcUrl(), backends.seedUrl(), prefix,
+                "--spring.data.redis.cluster.nodes=" + cluster.nodes().split(",")[0],
                 "--spring.data.redis.password=" + PASSWORD, "--herd.mitigation.preset=redisson")) {
             replica.adminPost("warm", Map.of("users", 100, "ttlSeconds", 60));
             for (long id = 1; id <= 100; id++) {

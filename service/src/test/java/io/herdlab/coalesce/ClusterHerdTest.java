@@ -3,6 +3,7 @@ package io.herdlab.coalesce;
 import java.net.http.HttpResponse;
 import java.util.List;
 
+import io.herdlab.ClusterBackends;
 import io.herdlab.ClusterReplicas;
 import io.herdlab.LocalRedisCluster;
 import io.herdlab.TestDatabase;
@@ -24,22 +25,21 @@ class ClusterHerdTest {
     static final int REQUESTS = 300;
     static final long HOT_ID = 42;
 
+    static ClusterBackends backends;
     static LocalRedisCluster cluster;
     static TestDatabase db;
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalRedisCluster.start(ClusterHerdTest.class);
-        db = TestDatabase.seeded(ClusterHerdTest.class, 100);
+        backends = ClusterBackends.start(ClusterHerdTest.class, 100, null);
+        cluster = backends.cluster();
+        db = backends.db();
     }
 
     @AfterAll
     static void stopCluster() {
-        if (db != null) {
-            db.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (backends != null) {
+            backends.close();
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.stream.LongStream;
 
 import io.herdlab.Burst;
+import io.herdlab.ClusterBackends;
 import io.herdlab.LocalRedisCluster;
 import io.herdlab.PrivateRedis;
 import io.herdlab.Replica;
@@ -35,6 +36,7 @@ class ShardedNoticesTest {
 
     static final String LEASE_TIME = "10s";
 
+    static ClusterBackends backends;
     static LocalRedisCluster cluster;
     static TestDatabase db;
     static String prefix;
@@ -42,12 +44,13 @@ class ShardedNoticesTest {
 
     @BeforeAll
     static void start() {
-        cluster = LocalRedisCluster.start(ShardedNoticesTest.class);
-        db = TestDatabase.seeded(ShardedNoticesTest.class, 100);
+        backends = ClusterBackends.start(ShardedNoticesTest.class, 100, null);
+        cluster = backends.cluster();
+        db = backends.db();
         prefix = TestDatabase.keyPrefix(ShardedNoticesTest.class);
         for (int i = 1; i <= 2; i++) {
-            replicas.add(Replica.start("sharded-" + i, db.r2dbcUrl(), "redis://" + cluster.nodes().split(",")[0],
-                    prefix, "--spring.data.redis.cluster.nodes=" + cluster.nodes(), "--herd.mitigation.preset=lua",
+            replicas.add(Replica.start("sharded-" + i, db.r2dbcUrl(), backends.seedUrl(), prefix,
+                    "--spring.data.redis.cluster.nodes=" + cluster.nodes(), "--herd.mitigation.preset=lua",
                     "--herd.db.query-delay=1s", "--herd.mitigation.lease-time=" + LEASE_TIME,
                     "--herd.mitigation.wait-timeout=30s"));
         }
@@ -56,11 +59,8 @@ class ShardedNoticesTest {
     @AfterAll
     static void stop() {
         replicas.forEach(Replica::close);
-        if (db != null) {
-            db.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (backends != null) {
+            backends.close();
         }
     }
 
