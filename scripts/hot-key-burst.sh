@@ -12,7 +12,9 @@
 # REQUESTS concurrent GETs of one user spread round-robin over the replicas (scripts/burst.mjs).
 # Prints herdlab's counters next to pg_stat_user_tables.idx_scan on users (one index scan per user
 # look-up) and the followers' wake-up, with how each quantile is computed. Uses PGHOST/PGPORT
-# (default 127.0.0.1:5432, user postgres, trust) and REDIS_URL (default redis://127.0.0.1:6379).
+# (default 127.0.0.1:5432, user postgres, trust) and REDIS_URL (default redis://127.0.0.1:6379);
+# REDIS_CLUSTER_NODES=127.0.0.1:7001,127.0.0.1:7002,... runs the replicas on a Redis Cluster the
+# caller started instead (spring.data.redis.cluster.nodes).
 # REPLICA_ARGS adds properties to every replica, e.g. REPLICA_ARGS=--herd.db.query-delay=500ms.
 # GIVE_UP=1 sends one request to replica 1 at the expiry whose client hangs up after 300 ms,
 # before the burst: the request that takes the lease goes away while its load runs.
@@ -30,4 +32,4 @@ exec java -jar "$LAB_JAR" burst --preset="$PRESET" --replicas="${2:-1}" --reques
   --concurrency="${4:-400}" --hot-id="${HOT_ID:-42}" --users=10000 --ttl=25 \
   --jit-warmup="$(yes_no "${WARMUP:-1}")" --give-up="$(yes_no "${GIVE_UP:-0}")" \
   --postgres="jdbc:postgresql://${PGHOST:-127.0.0.1}:${PGPORT:-5432}/postgres" \
-  --redis="${REDIS_URL:-redis://127.0.0.1:6379}" --jar="$JAR" --replica-args="${REPLICA_ARGS// /,}"
+  --redis="${REDIS_URL:-redis://127.0.0.1:6379}" --redis-cluster="${REDIS_CLUSTER_NODES:-}" --jar="$JAR" --replica-args="${REPLICA_ARGS// /,}"

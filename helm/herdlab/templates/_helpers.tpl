@@ -87,9 +87,19 @@ seccompProfile:
 {{- join " " $flags }}
 {{- end }}
 
-{{/* Whether the app authenticates to Redis: always with the release's Redis, else when redis.password is set. */}}
+{{/* Whether the app authenticates to Redis: always with the release's Redis, else when redis.password is set or the cluster asks for one. */}}
 {{- define "herdlab.redis.auth" -}}
-{{- if or .Values.redis.enabled .Values.redis.password }}true{{ end }}
+{{- if or .Values.redis.enabled .Values.redis.password .Values.redis.cluster.auth }}true{{ end }}
+{{- end }}
+
+{{/* The nodes of an external Redis Cluster, comma-separated; empty: one Redis server. */}}
+{{- define "herdlab.redis.clusterNodes" -}}
+{{- if .Values.redis.cluster.nodes }}
+{{- if .Values.redis.enabled }}
+{{- fail "redis.cluster.nodes names an external Redis Cluster: set redis.enabled to false" }}
+{{- end }}
+{{- join "," .Values.redis.cluster.nodes }}
+{{- end }}
 {{- end }}
 
 {{- define "herdlab.redis.url" -}}

@@ -13,7 +13,8 @@ local function holds()
   return holds_lease(KEYS[1], ARGV[1], ARGV[2])
 end
 
--- A notice on the fills channel: <kind>|<user id>|<Redis time in ms>|<holder>|<payload>.
+-- A notice on the fills channel (publish_command: publish.lua or, on a cluster, spublish.lua,
+-- the prelude before this one): <kind>|<user id>|<Redis time in ms>|<holder>|<payload>.
 -- F filled (the payload is the cached entry: followers answer with it), A absent (no such
 -- user), X failed, R released (ask for the lease again), E extended (renew.lua: the ids and the
 -- holders are comma-separated lists, the payload the leases' new time in ms: followers move their
@@ -21,7 +22,7 @@ end
 -- knows whose outcome it is.
 local function notify(channel, kind, id, holder, payload)
   local t = redis.call('TIME')
-  redis.call('PUBLISH', channel,
+  redis.call(publish_command, channel,
     kind .. '|' .. id .. '|' .. (t[1] * 1000 + math.floor(t[2] / 1000)) .. '|' .. holder .. '|' .. payload)
 end
 

@@ -94,7 +94,7 @@ public final class PrivateRedis implements AutoCloseable {
         return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port + "/" + database;
     }
 
-    private static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         }

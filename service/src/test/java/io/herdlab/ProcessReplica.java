@@ -21,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ProcessReplica implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** HTTP/1.1: no h2c upgrade offered on every request (the replicas speak HTTP/1.1 only). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Process process;
@@ -146,10 +148,38 @@ public final class ProcessReplica implements AutoCloseable {
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POST /actuator/herd/{action} with a JSON body; the response's body (a failed action throws). */
+    public String adminPost(String action, String json) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(admin("/actuator/herd/" + action)))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+                .timeout(Duration.ofSeconds(60)).build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("POST " + action + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    /** GET {@code path} on the management port; the body. Bounded, and asked twice: a read may be repeated. */
+    public String adminGet(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(admin(path))).timeout(Duration.ofSeconds(30)).build();
+        try {
+            return send(request).body();
+        }
+        catch (IllegalStateException timedOut) {
+            return send(request).body();
+        }
+    }
+
+    /** PUT /users/{id} with a JSON body; the status. */
+    public int put(long id, String json) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/users/" + id))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json))
+                .timeout(Duration.ofSeconds(60)).build()).statusCode();
+    }
+
     /** One counter of the snapshot, e.g. {@code count("coalesce", "fenced")}. */
     public long count(String section, String field) {
-        String body = send(HttpRequest.newBuilder(URI.create(admin("/actuator/herd"))).build()).body();
-        return JSON.readTree(body).path(section).path(field).asLong();
+        return JSON.readTree(adminGet("/actuator/herd")).path(section).path(field).asLong();
     }
 
     private String admin(String path) {

@@ -490,6 +490,30 @@ class HelmChartTest {
 	}
 
 	@Test
+	void anExternalRedisClusterGetsItsNodesThePasswordAndTls() {
+		List<HasMetadata> release = KubernetesManifests.parse(HelmChart.template(Map.of("redis.enabled", false,
+				"redis.cluster.nodes[0]", "redis-cluster-0.redis-cluster-headless:6379",
+				"redis.cluster.nodes[1]", "redis-cluster-1.redis-cluster-headless:6379",
+				"redis.cluster.auth", true, "redis.cluster.tls", true)));
+		Container app = appContainer(named(release, Deployment.class, "herdlab"));
+		assertThat(env(app, "SPRING_DATA_REDIS_CLUSTER_NODES").getValue())
+				.isEqualTo("redis-cluster-0.redis-cluster-headless:6379,redis-cluster-1.redis-cluster-headless:6379");
+		assertThat(app.getEnv()).as("no single-server URL beside the nodes")
+				.noneMatch(e -> e.getName().equals("SPRING_DATA_REDIS_URL"));
+		assertThat(env(app, "SPRING_DATA_REDIS_PASSWORD").getValueFrom().getSecretKeyRef().getKey())
+				.isEqualTo("redis-password");
+		assertThat(env(app, "SPRING_DATA_REDIS_SSL_ENABLED").getValue()).isEqualTo("true");
+		assertThat(release).as("no Redis of the release's own").noneMatch(r -> r.getMetadata().getName()
+				.equals("herdlab-redis"));
+
+		assertThatThrownBy(() -> HelmChart.template(Map.of("redis.cluster.nodes[0]", "redis-cluster-0:6379")))
+				.as("the nodes with the release's own Redis").hasMessageContaining("redis.enabled to false");
+		assertThatThrownBy(() -> HelmChart.template(Map.of("redis.enabled", false,
+				"redis.cluster.nodes[0]", "redis-cluster-0"))).as("a node without its port")
+				.hasMessageContaining("nodes");
+	}
+
+	@Test
 	void everyContainerRunsWithTheSameSecurityContext() {
 		List<PodSpec> pods = podSpecs(defaults);
 		assertThat(pods).hasSize(4);

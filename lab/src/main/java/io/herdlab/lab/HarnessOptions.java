@@ -40,6 +40,8 @@ record HarnessOptions(String postgresJdbc, String redisUrl, List<String> launche
             both:
               --postgres=jdbc:postgresql://127.0.0.1:5432/postgres   the PostgreSQL (user postgres) the run's database is made on
               --redis=redis://127.0.0.1:6379
+              --redis-cluster=HOST:PORT,...   a Redis Cluster the replicas use instead (its nodes; --redis
+                                          then only lends its credentials and TLS)
               --users=10000 --hot-id=42   users seeded and warmed; the user the load asks for
               --jar=service/target/herdlab.jar   the service jar the replicas run
               --replica-jvm=-Xms512m,-Xmx512m    JVM options of each replica (default: the JVM's own)
@@ -53,6 +55,10 @@ record HarnessOptions(String postgresJdbc, String redisUrl, List<String> launche
         List<String> replicaArgs = new ArrayList<>(o.list("replica-args", List.of()));
         // a failed request's reason, for the burst's "why" (the service logs it at DEBUG)
         replicaArgs.add(0, "--logging.level.io.herdlab.problem.Problems=DEBUG");
+        String clusterNodes = o.nullable("redis-cluster");
+        if (clusterNodes != null) {
+            replicaArgs.add("--spring.data.redis.cluster.nodes=" + clusterNodes);
+        }
         Path logs = o.nullable("logs") == null
                 ? Path.of(System.getProperty("java.io.tmpdir"), "herdlab-burst-" + ProcessHandle.current().pid())
                 : Path.of(o.get("logs", ""));

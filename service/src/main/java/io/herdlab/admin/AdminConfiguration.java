@@ -4,12 +4,12 @@ import java.time.Clock;
 
 import io.herdlab.HerdProperties;
 import io.herdlab.Mitigation;
+import io.herdlab.cache.RedisConnections;
 import io.herdlab.guard.DbGuard;
 import io.herdlab.metrics.HerdMetrics;
 import io.herdlab.metrics.PoolWatcher;
 import io.herdlab.problem.Problems;
 import io.herdlab.users.UserService;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -26,7 +26,7 @@ class AdminConfiguration {
     private static final Logger log = LoggerFactory.getLogger(AdminConfiguration.class);
 
     @Bean
-    HerdAdmin herdAdmin(UserService users, StatefulRedisConnection<String, String> redis, HerdMetrics metrics,
+    HerdAdmin herdAdmin(UserService users, RedisConnections redis, HerdMetrics metrics,
             PoolWatcher pool, DbGuard guard, Mitigation mitigation, HerdProperties herd, AdminProperties admin,
             JsonMapper json, Problems problems, Clock clock) {
         if (admin.open()) {
@@ -34,7 +34,7 @@ class AdminConfiguration {
                     + " Fine on your own machine, where the management port is yours alone; the Helm chart always"
                     + " sets one.");
         }
-        return new HerdAdmin(users, new CacheFlush(redis.reactive(), herd.cache().keyPrefix()), metrics, pool, guard,
+        return new HerdAdmin(users, new CacheFlush(redis, herd.cache().keyPrefix()), metrics, pool, guard,
                 mitigation, herd, admin, json, problems, clock);
     }
 }

@@ -85,15 +85,21 @@ final class HerdAdmin {
                 metrics.latencyBySecond(), metrics.coalesceSnapshot(), guard.state(), activity, activityError);
     }
 
-    /** GET /actuator/herd/{view}: keys, lease-events, mitigation, summary. */
+    /**
+     * GET /actuator/herd/{view}: keys, cache (this prefix's Redis keys, per master), lease-events,
+     * mitigation, summary.
+     */
     Mono<ServerResponse> view(ServerRequest request) {
         return switch (request.pathVariable("view")) {
             case "keys" -> ok(new KeyQueries(metrics.queriesPerKey()));
+            case "cache" -> cacheFlush.count().flatMap(perMaster -> ok(Map.of("keys",
+                    perMaster.stream().mapToLong(Long::longValue).sum(), "keysPerMaster", perMaster)));
             case "lease-events" -> ok(new LeaseEvents(metrics.leaseEventsPerKey()));
             case "mitigation" -> ok(mitigationView());
             case "summary" -> ok(summary());
             default -> problems.respond(Refusal.of(HttpStatus.NOT_FOUND, "unknown view '" + request.pathVariable("view")
-                    + "': GET /actuator/herd, or /actuator/herd/summary, /keys, /lease-events, /mitigation"), request);
+                    + "': GET /actuator/herd, or /actuator/herd/summary, /keys, /cache, /lease-events, /mitigation"),
+                    request);
         };
     }
 
@@ -120,7 +126,8 @@ final class HerdAdmin {
     /** Any other method on an admin path: 405 naming what is served. */
     Mono<ServerResponse> notServed(ServerRequest request, String base) {
         return problems.respond(Refusal.of(HttpStatus.METHOD_NOT_ALLOWED, request.method() + " is not served here: GET "
-                + base + "[/summary|/keys|/lease-events|/mitigation], POST " + base + "/{seed|warm|reset|flush}"), request);
+                + base + "[/summary|/keys|/cache|/lease-events|/mitigation], POST " + base
+                + "/{seed|warm|reset|flush}"), request);
     }
 
     private Mono<ServerResponse> run(AdminRequest request) {

@@ -7,11 +7,6 @@ import io.herdlab.HerdProperties;
 import io.herdlab.Mitigation;
 import io.herdlab.DbDeadlines;
 import io.herdlab.metrics.RedisCommandCounter;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -19,10 +14,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The one Lettuce client and connection the cache (and the Lua lease) use. */
+/** The one Lettuce client and connection the cache (and the Lua lease) use: see {@link RedisConnections}. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RedisSettings.class)
 class CacheConfiguration {
+
+    /** How long a PUT waits for its tombstone to reach the replica of its master (a cluster only). */
+    private static final Duration TOMBSTONE_REPLICATION = Duration.ofMillis(500);
 
     @Bean(destroyMethod = "shutdown")
     ClientResources redisResources() {
@@ -36,35 +34,21 @@ class CacheConfiguration {
                 .build();
     }
 
-    @Bean(destroyMethod = "shutdown")
-    RedisClient redisClient(RedisSettings settings, ClientResources resources, RedisCommandCounter commands) {
-        RedisClient client = RedisClient.create(resources, settings.toUri());
-        client.addListener(commands);
-        client.setOptions(ClientOptions.builder()
-                // fail fast while Redis is away instead of queueing commands for later
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(settings.connectTimeout()).build())
-                // bounds every command, the hit path's GET included (no second timer per call)
-                .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
-                // replies go on on Lettuce's computation threads: the I/O thread only reads them
-                .publishOnScheduler(true)
-                .build());
-        return client;
-    }
-
     @Bean(destroyMethod = "close")
-    StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
-        return client.connect();
+    RedisConnections redisConnections(RedisSettings settings, ClientResources resources,
+            RedisCommandCounter commands) {
+        return RedisConnections.connect(settings, resources, commands);
     }
 
     @Bean
-    UserCache userCache(StatefulRedisConnection<String, String> connection, HerdProperties herd,
+    UserCache userCache(RedisConnections connection, HerdProperties herd,
             Mitigation mitigation, Clock clock, DbDeadlines deadlines) {
         RedisScript versionedFill = RedisScript.load("redis/versioned-fill.lua");
         // taught to Redis now, so a herd's first fills are not refused (NOSCRIPT) and sent again;
         // a Redis that is not up yet learns it from the first fill instead
         versionedFill.preload(connection.reactive()).subscribe(loaded -> { }, error -> { });
         return new UserCache(connection.reactive(), new CacheKeys(herd.cache().keyPrefix()), herd.cache().ttl(),
-                mitigation, clock, deadlines.longestLoad().plusSeconds(5), versionedFill);
+                mitigation, clock, deadlines.longestLoad().plusSeconds(5), versionedFill,
+                (key, value, args) -> connection.setReplicated(key, value, args, TOMBSTONE_REPLICATION).then());
     }
 }

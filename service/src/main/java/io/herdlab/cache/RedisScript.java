@@ -9,7 +9,7 @@ import java.util.HexFormat;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import org.springframework.core.io.ClassPathResource;
 import reactor.core.publisher.Mono;
 
@@ -44,14 +44,14 @@ public final class RedisScript {
     }
 
     /** One call: its reply (a {@code List<Object>} for {@link ScriptOutputType#MULTI}). */
-    public <T> Mono<T> run(RedisReactiveCommands<String, String> redis, ScriptOutputType type, String[] keys,
+    public <T> Mono<T> run(RedisClusterReactiveCommands<String, String> redis, ScriptOutputType type, String[] keys,
             String... args) {
         return redis.<T>evalsha(sha, type, keys, args).next()
                 .onErrorResume(RedisNoScriptException.class, missing -> redis.<T>eval(body, type, keys, args).next());
     }
 
     /** Sends the script's text once ({@code SCRIPT LOAD}), so its first calls are not refused. */
-    public Mono<Void> preload(RedisReactiveCommands<String, String> redis) {
+    public Mono<Void> preload(RedisClusterReactiveCommands<String, String> redis) {
         return redis.scriptLoad(body).then();
     }
 

@@ -1,6 +1,7 @@
 package io.herdlab.cache;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.lettuce.core.RedisURI;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,6 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * connect with: same server, database index, credentials, TLS, timeouts and client name.
  * The URL wins over host/port/database; a password or username set on its own fills in what
  * the URL leaves out.
+ *
+ * <p>With {@code spring.data.redis.cluster.nodes} set (env {@code SPRING_DATA_REDIS_CLUSTER_NODES},
+ * {@code host:port,host:port,…}) both clients talk to a Redis Cluster instead: the nodes are where
+ * they learn its topology; credentials, TLS, timeouts and client name come from the same
+ * properties (the URL's, if one is set), the database index is always 0.
  */
 @ConfigurationProperties("spring.data.redis")
 public record RedisSettings(
@@ -25,9 +31,36 @@ public record RedisSettings(
         @DefaultValue("5s") Duration timeout,
         @DefaultValue("2s") Duration connectTimeout,
         String clientName,
-        @DefaultValue Ssl ssl) {
+        @DefaultValue Ssl ssl,
+        @DefaultValue Cluster cluster) {
 
     public record Ssl(@DefaultValue("false") boolean enabled) {
+    }
+
+    /** Spring Boot's {@code spring.data.redis.cluster.*}: seed nodes and how many redirects a command follows. */
+    public record Cluster(List<String> nodes, @DefaultValue("5") int maxRedirects) {
+    }
+
+    /** Whether cluster nodes are configured (a Redis Cluster rather than one server). */
+    public boolean clustered() {
+        return cluster.nodes() != null && !cluster.nodes().isEmpty();
+    }
+
+    /**
+     * One URI per seed node of the cluster, each with the credentials, TLS, timeout and client
+     * name of {@link #toUri()}.
+     */
+    public List<RedisURI> clusterUris() {
+        RedisURI template = toUri();
+        return cluster.nodes().stream().map(String::trim).filter(node -> !node.isEmpty()).map(node -> {
+            int colon = node.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("spring.data.redis.cluster.nodes: '" + node
+                        + "' is not host:port");
+            }
+            return RedisURI.builder(template).withHost(node.substring(0, colon))
+                    .withPort(Integer.parseInt(node.substring(colon + 1))).withDatabase(0).build();
+        }).toList();
     }
 
     public RedisURI toUri() {
@@ -48,6 +81,11 @@ public record RedisSettings(
             uri.setClientName(clientName);
         }
         return uri;
+    }
+
+    /** Where Redis is, without credentials, for messages. */
+    public String describe() {
+        return clustered() ? "the Redis Cluster at " + String.join(",", cluster.nodes()) : describe(toUri());
     }
 
     /** The address without credentials, for messages. */

@@ -7,7 +7,7 @@ import io.herdlab.Mitigation;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -43,7 +43,7 @@ public final class UserCache {
         }
     }
 
-    private final RedisReactiveCommands<String, String> redis;
+    private final RedisClusterReactiveCommands<String, String> redis;
     private final CacheKeys keys;
     private final TtlPolicy ttl;
     private final Mitigation mitigation;
@@ -51,6 +51,7 @@ public final class UserCache {
     private final boolean versioned;
     private final Duration tombstoneTtl;
     private final RedisScript versionedFill;
+    private final TombstoneWriter tombstones;
     private final BurstLog readFailures = new BurstLog(log, "Redis read (treated as a miss)");
     private final BurstLog writeFailures = new BurstLog(log, "Redis write (value served uncached)");
 
@@ -58,8 +59,26 @@ public final class UserCache {
      * @param tombstoneTtl how long a write's tombstone refuses older fills: at least the
      *                     longest a load can take (pool wait + statement deadline)
      */
-    public UserCache(RedisReactiveCommands<String, String> redis, CacheKeys keys, Duration baseTtl, Mitigation mitigation,
+    public UserCache(RedisClusterReactiveCommands<String, String> redis, CacheKeys keys, Duration baseTtl, Mitigation mitigation,
             Clock clock, Duration tombstoneTtl, RedisScript versionedFill) {
+        this(redis, keys, baseTtl, mitigation, clock, tombstoneTtl, versionedFill,
+                (key, value, args) -> redis.set(key, value, args).then());
+    }
+
+    /**
+     * Writes a PUT's tombstone ({@code SET}); on a Redis Cluster it also waits for the master's
+     * replica ({@link RedisConnections#setReplicated}), so that a failover right after the PUT
+     * cannot bring back a master without it, where an older fill would then be let in.
+     */
+    @FunctionalInterface
+    public interface TombstoneWriter {
+        Mono<Void> set(String key, String value, SetArgs args);
+    }
+
+    public UserCache(RedisClusterReactiveCommands<String, String> redis, CacheKeys keys, Duration baseTtl,
+            Mitigation mitigation, Clock clock, Duration tombstoneTtl, RedisScript versionedFill,
+            TombstoneWriter tombstones) {
+        this.tombstones = tombstones;
         this.redis = redis;
         this.keys = keys;
         this.ttl = new TtlPolicy(baseTtl, mitigation);
@@ -143,7 +162,7 @@ public final class UserCache {
      */
     public Mono<Void> invalidate(long id, long version) {
         Mono<?> drop = versioned
-                ? redis.set(keys.value(id), CacheEntry.tombstone(version), SetArgs.Builder.px(tombstoneTtl))
+                ? tombstones.set(keys.value(id), CacheEntry.tombstone(version), SetArgs.Builder.px(tombstoneTtl))
                 : redis.del(keys.value(id));
         return drop.then();
     }

@@ -14,7 +14,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * With no {@code spring.r2dbc.url} (or no {@code spring.data.redis.url}) configured, starts the
+ * With no {@code spring.r2dbc.url} (or no {@code spring.data.redis.url} nor cluster nodes) configured, starts the
  * embedded server for it before any connection is made and points the property at it. The
  * servers stop when the application context closes.
  */
@@ -36,7 +36,9 @@ class EmbeddedServersEnvironmentPostProcessor implements EnvironmentPostProcesso
             return;
         }
         boolean needPostgres = !StringUtils.hasText(environment.getProperty("spring.r2dbc.url"));
-        boolean needRedis = !StringUtils.hasText(environment.getProperty("spring.data.redis.url"));
+        boolean needRedis = !StringUtils.hasText(environment.getProperty("spring.data.redis.url"))
+                && !StringUtils.hasText(environment.getProperty("spring.data.redis.cluster.nodes"))
+                && !StringUtils.hasText(environment.getProperty("spring.data.redis.cluster.nodes[0]"));
         if (!needPostgres && !needRedis) {
             return;
         }

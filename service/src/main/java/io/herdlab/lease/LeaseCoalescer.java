@@ -31,6 +31,12 @@ import reactor.core.scheduler.Scheduler;
  * with a backstop timed from the holder's lease ({@link Follower}). A follower asks Redis again
  * only when the holder released the lease or its backstop fired; when Redis cannot be reached at
  * all, the caller loads directly (the database guard still applies).
+ *
+ * <p>On a Redis Cluster ({@code clustered}) a node that cannot be reached is a failover under way,
+ * not Redis gone: its slots come back on a promoted replica within seconds while the other
+ * masters serve on, so a caller whose key is on it waits as a follower would (and asks again at
+ * its backstop) instead of loading directly: every caller of a hot key loading at once is the
+ * herd itself.
  */
 final class LeaseCoalescer implements Coalescer {
 
@@ -46,6 +52,7 @@ final class LeaseCoalescer implements Coalescer {
     private final Duration leaseTime;
     private final Duration waitTimeout;
     private final BooleanSupplier redisReachable;
+    private final boolean clustered;
     private final Scheduler timers;
     private final CoalesceEvents events;
 
@@ -55,7 +62,15 @@ final class LeaseCoalescer implements Coalescer {
      */
     LeaseCoalescer(String scope, LeaseStore store, UserCache cache, Notices notices, Duration leaseTime,
             Duration waitTimeout, BooleanSupplier redisReachable, LeaseThreads threads, CoalesceEvents events) {
+        this(scope, store, cache, notices, leaseTime, waitTimeout, redisReachable, false, threads, events);
+    }
+
+    /** @param clustered a Redis Cluster: a node out of reach makes callers wait, not load directly */
+    LeaseCoalescer(String scope, LeaseStore store, UserCache cache, Notices notices, Duration leaseTime,
+            Duration waitTimeout, BooleanSupplier redisReachable, boolean clustered, LeaseThreads threads,
+            CoalesceEvents events) {
         this.scope = scope;
+        this.clustered = clustered;
         this.store = store;
         this.cache = cache;
         this.notices = notices;
@@ -160,7 +175,7 @@ final class LeaseCoalescer implements Coalescer {
                     .switchIfEmpty(Mono.defer(() -> ask(caller)));
         }
         LeaseClaim.Unavailable unavailable = (LeaseClaim.Unavailable) claim;
-        if (!redisReachable.getAsBoolean() || disconnected(unavailable.error())) {
+        if (!redisReachable.getAsBoolean() || !clustered && disconnected(unavailable.error())) {
             return direct(caller);
         }
         // slow, not gone: somebody may hold the lease, so wait as a follower would

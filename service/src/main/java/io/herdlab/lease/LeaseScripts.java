@@ -1,21 +1,29 @@
 package io.herdlab.lease;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.herdlab.cache.CacheKeys;
 import io.herdlab.cache.RedisScript;
 import io.herdlab.cache.UserCache.Prepared;
 import io.herdlab.contract.LeaseOutcome;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.reactive.RedisClusterReactiveCommands;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * The scripts both lease stores share, over the cache's Lettuce connection: the keys of a user's
  * lease, and the fenced fill, renewal and release (each prefixed by {@code holds.lua}, which
  * knows a string lease from a Redisson lock). Every script touches the keys of one user only
- * (one hash slot); the fills channel is an argument.
+ * (one hash slot); the fills channel is an argument. On a Redis Cluster ({@code sharded}) the
+ * notices go out with {@code SPUBLISH} on the channel of the user's slot, and a renewal of many
+ * leases is one call per slot (a script's keys must share one).
  */
 final class LeaseScripts {
 
@@ -41,23 +49,35 @@ final class LeaseScripts {
      */
     static final Duration OUTCOME_TTL = Duration.ofSeconds(2);
 
-    private static final RedisScript FENCED_FILL = RedisScript.load("lease/fenced-fill.lua", "lease/holds.lua");
-    private static final RedisScript RENEW = RedisScript.load("lease/renew.lua", "lease/holds.lua");
-    private static final RedisScript RELEASE = RedisScript.load("lease/release.lua", "lease/holds.lua");
-
-    final RedisReactiveCommands<String, String> redis;
+    final RedisClusterReactiveCommands<String, String> redis;
     private final CacheKeys keys;
     final Duration leaseTime;
+    private final boolean sharded;
+    private final RedisScript fillScript;
+    private final RedisScript renewScript;
+    private final RedisScript releaseScript;
 
-    LeaseScripts(RedisReactiveCommands<String, String> redis, CacheKeys keys, Duration leaseTime) {
+    /** The scripts on one Redis server. */
+    LeaseScripts(RedisClusterReactiveCommands<String, String> redis, CacheKeys keys, Duration leaseTime) {
+        this(redis, keys, leaseTime, false);
+    }
+
+    /** @param sharded a Redis Cluster: sharded notices, one renewal call per slot */
+    LeaseScripts(RedisClusterReactiveCommands<String, String> redis, CacheKeys keys, Duration leaseTime,
+            boolean sharded) {
         this.redis = redis;
         this.keys = keys;
         this.leaseTime = leaseTime;
+        this.sharded = sharded;
+        String publish = sharded ? "lease/spublish.lua" : "lease/publish.lua";
+        this.fillScript = RedisScript.load("lease/fenced-fill.lua", publish, "lease/holds.lua");
+        this.renewScript = RedisScript.load("lease/renew.lua", publish, "lease/holds.lua");
+        this.releaseScript = RedisScript.load("lease/release.lua", publish, "lease/holds.lua");
     }
 
     /** Teaches Redis every lease script now, so the first herd does not meet NOSCRIPT (see {@link RedisScript}). */
     Mono<Void> preload() {
-        return Mono.when(FENCED_FILL.preload(redis), RENEW.preload(redis), RELEASE.preload(redis));
+        return Mono.when(fillScript.preload(redis), renewScript.preload(redis), releaseScript.preload(redis));
     }
 
     String valueKey(long id) {
@@ -72,15 +92,16 @@ final class LeaseScripts {
         return keys.value(id) + ":outcome";
     }
 
-    String channel() {
-        return keys.fillsChannel();
+    /** Where the notices about user {@code id} are published. */
+    String channel(long id) {
+        return sharded ? keys.fillsChannel(id) : keys.fillsChannel();
     }
 
     Mono<Fill> fill(Lease lease, Prepared prepared, boolean absent) {
-        return FENCED_FILL.<Long>run(redis, ScriptOutputType.INTEGER,
+        return fillScript.<Long>run(redis, ScriptOutputType.INTEGER,
                         new String[] {leaseKey(lease.id()), valueKey(lease.id()), outcomeKey(lease.id())},
                         lease.token(), lease.field(), prepared.cacheable() ? prepared.value() : "",
-                        Long.toString(prepared.expiresAtMs()), Long.toString(prepared.version()), channel(),
+                        Long.toString(prepared.expiresAtMs()), Long.toString(prepared.version()), channel(lease.id()),
                         Long.toString(lease.id()), absent ? "A" : "F", Long.toString(OUTCOME_TTL.toMillis()))
                 .map(result -> switch (result.intValue()) {
                     case 1 -> Fill.WRITTEN;
@@ -90,12 +111,45 @@ final class LeaseScripts {
                 });
     }
 
-    /** Renews {@code leases} in one call: per lease, in order, whether it is still held (and now extended). */
+    /**
+     * Renews {@code leases}, in one call (one per slot on a cluster): per lease, in order, whether
+     * it is still held (and now extended).
+     */
     Mono<List<Boolean>> renew(List<Lease> leases) {
+        if (!sharded) {
+            return renewInOneSlot(leases);
+        }
+        Map<Integer, List<Lease>> bySlot = new LinkedHashMap<>();
+        for (Lease lease : leases) {
+            bySlot.computeIfAbsent(SlotHash.getSlot(leaseKey(lease.id())), slot -> new ArrayList<>()).add(lease);
+        }
+        if (bySlot.size() == 1) {
+            return renewInOneSlot(leases);
+        }
+        return Flux.fromIterable(bySlot.values())
+                .flatMap(group -> renewInOneSlot(group).map(held -> zip(group, held)))
+                .collectList()
+                .map(answers -> {
+                    Map<Lease, Boolean> held = new HashMap<>();
+                    answers.forEach(held::putAll);
+                    return leases.stream().map(held::get).toList();
+                });
+    }
+
+    private static Map<Lease, Boolean> zip(List<Lease> leases, List<Boolean> held) {
+        Map<Lease, Boolean> out = new HashMap<>();
+        for (int i = 0; i < leases.size(); i++) {
+            out.put(leases.get(i), held.get(i));
+        }
+        return out;
+    }
+
+    /** One {@code renew.lua} call for leases whose keys share one slot (all of them, on one server). */
+    private Mono<List<Boolean>> renewInOneSlot(List<Lease> leases) {
         String[] keys = new String[leases.size()];
         String[] args = new String[2 + 3 * leases.size()];
         args[0] = Long.toString(leaseTime.toMillis());
-        args[1] = channel();
+        args[1] = channel(leases.get(0).id());
         for (int i = 0; i < leases.size(); i++) {
             Lease lease = leases.get(i);
             keys[i] = leaseKey(lease.id());
@@ -103,12 +157,12 @@ final class LeaseScripts {
             args[3 + 3 * i] = lease.field();
             args[4 + 3 * i] = Long.toString(lease.id());
         }
-        return RENEW.<List<Long>>run(redis, ScriptOutputType.MULTI, keys, args)
+        return renewScript.<List<Long>>run(redis, ScriptOutputType.MULTI, keys, args)
                 .map(held -> held.stream().map(h -> h == 1L).toList());
     }
 
     Mono<Void> release(Lease lease, Notices.Kind why) {
-        return RELEASE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {leaseKey(lease.id())},
-                lease.token(), lease.field(), channel(), Long.toString(lease.id()), String.valueOf(why.code)).then();
+        return releaseScript.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {leaseKey(lease.id())},
+                lease.token(), lease.field(), channel(lease.id()), Long.toString(lease.id()), String.valueOf(why.code)).then();
     }
 }

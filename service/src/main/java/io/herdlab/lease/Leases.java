@@ -9,27 +9,27 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import io.herdlab.Mitigation;
+import io.herdlab.cache.RedisConnections;
 import io.herdlab.cache.RedisSettings;
 import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.CoalesceEvents;
 import io.herdlab.coalesce.Coalescer;
 import io.herdlab.metrics.RedisCommandCounter;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
+import org.redisson.config.BaseConfig;
+import org.redisson.config.ClusterServersConfig;
 import org.redisson.config.Config;
 import org.redisson.config.ConstantDelay;
 import org.redisson.config.EqualJitterDelay;
+import org.redisson.config.ReadMode;
 import org.redisson.config.SingleServerConfig;
 import org.redisson.config.SslVerificationMode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
+import org.redisson.config.SubscriptionMode;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -40,8 +40,6 @@ import reactor.core.scheduler.Schedulers;
  * Redis settings as the cache's Lettuce client and checked at start-up to see the same database.
  */
 public final class Leases implements AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(Leases.class);
 
     /** A user's lease key is its value key plus this suffix (same hash tag, same slot). */
     public static final String LEASE_KEY_SUFFIX = ":lease";
@@ -56,11 +54,11 @@ public final class Leases implements AutoCloseable {
     private static final Duration REDISSON_RETRY_DELAY = Duration.ofMillis(100);
 
     private final List<AutoCloseable> opened = new ArrayList<>();
+    private final NoticeChannels channels;
     private final Coalescer coalescer;
 
     /** What a lease needs from the rest of the service; {@code wakeups}: where followers are woken. */
-    public record Context(RedisClient client, StatefulRedisConnection<String, String> connection,
-            RedisSettings settings, UserCache cache, Mitigation mitigation, Clock clock, CoalesceEvents events,
+    public record Context(RedisConnections redis, RedisSettings settings, UserCache cache, Mitigation mitigation, Clock clock, CoalesceEvents events,
             RedisCommandCounter commands, Scheduler wakeups) {
     }
 
@@ -68,21 +66,17 @@ public final class Leases implements AutoCloseable {
         Scheduler timers = Schedulers.parallel();
         LongSupplier now = () -> timers.now(TimeUnit.MILLISECONDS);
         Mitigation m = context.mitigation();
-        StatefulRedisConnection<String, String> connection = context.connection();
-        LeaseScripts scripts = new LeaseScripts(connection.reactive(), context.cache().keys(), m.leaseTime());
+        RedisConnections redis = context.redis();
         Notices notices = new Notices(now);
-        StatefulRedisPubSubConnection<String, String> pubSub = context.client().connectPubSub();
-        opened.add(pubSub::close);
-        Disposable subscription = pubSub.reactive().observeChannels()
-                .subscribe(message -> notices.dispatch(message.getMessage()),
-                        error -> log.warn("fill notices stopped: {}", error.toString()));
-        opened.add(subscription::dispose);
-        pubSub.reactive().subscribe(scripts.channel()).block(Duration.ofSeconds(10));
+        channels = NoticeChannels.open(redis, context.cache().keys(), notices::dispatch, timers);
+        opened.add(channels);
+        LeaseScripts scripts = new LeaseScripts(redis.reactive(), context.cache().keys(), m.leaseTime(),
+                channels.sharded());
         LeaseStore store;
         if (redisson) {
             RedissonClient client = Redisson.create(redissonConfig(context.settings()));
             opened.add(client::shutdown);
-            checkSameDatabase(connection, client, context.cache().keys().prefix(), context.settings());
+            checkSameDatabase(redis.sync(), client, context.cache().keys().prefix(), context.settings());
             store = new RedissonLeaseStore(client.reactive(), scripts, context.cache(), context.commands(), now);
             scripts.preload().onErrorResume(error -> Mono.empty()).block(Duration.ofSeconds(10));
         }
@@ -92,7 +86,8 @@ public final class Leases implements AutoCloseable {
             store = setNx;
         }
         coalescer = new LeaseCoalescer(redisson ? "redisson" : "lua", store, context.cache(), notices, m.leaseTime(),
-                m.waitTimeout(), connection::isOpen, new LeaseThreads(timers, context.wakeups()), context.events());
+                m.waitTimeout(), redis::isOpen, redis.clustered(), new LeaseThreads(timers, context.wakeups()),
+                context.events());
     }
 
     public static Leases lua(Context context) {
@@ -107,57 +102,82 @@ public final class Leases implements AutoCloseable {
         return coalescer;
     }
 
-    /** Redisson's config from the one Redis URI both clients use. */
+    /** Slots whose notices were subscribed again on a new master (a failover or migration moved them). */
+    public int noticeSlotsResubscribed() {
+        return channels.resubscribed();
+    }
+
+    /** Redisson's config from the same settings as the Lettuce client's: one server, or the cluster. */
     static Config redissonConfig(RedisSettings settings) {
         RedisURI uri = settings.toUri();
         Config config = new Config();
         config.setCodec(StringCodec.INSTANCE);
         config.setNettyThreads(4);
-        SingleServerConfig server = config.useSingleServer()
-                .setAddress((uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort())
-                .setDatabase(uri.getDatabase())
-                .setConnectTimeout((int) settings.connectTimeout().toMillis())
-                .setTimeout(REDISSON_TIMEOUT_MS)
-                .setRetryAttempts(REDISSON_RETRY_ATTEMPTS)
-                .setRetryDelay(new ConstantDelay(REDISSON_RETRY_DELAY))
-                .setReconnectionDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(2)))
-                .setPingConnectionInterval(1000)
-                .setConnectionMinimumIdleSize(4)
-                .setConnectionPoolSize(32);
         if (uri.getUsername() != null) {
             config.setUsername(uri.getUsername());
         }
         if (uri.getPassword() != null && uri.getPassword().length > 0) {
             config.setPassword(new String(uri.getPassword()));
         }
+        String scheme = uri.isSsl() ? "rediss://" : "redis://";
+        if (settings.clustered()) {
+            ClusterServersConfig cluster = config.useClusterServers()
+                    // the lock is asked for and read on the masters only: a replica's copy may lag
+                    .setReadMode(ReadMode.MASTER)
+                    .setSubscriptionMode(SubscriptionMode.MASTER)
+                    .setScanInterval(1000)
+                    .setMasterConnectionMinimumIdleSize(4)
+                    .setMasterConnectionPoolSize(32);
+            settings.clusterUris()
+                    .forEach(node -> cluster.addNodeAddress(scheme + node.getHost() + ":" + node.getPort()));
+            common(cluster, settings, uri);
+        }
+        else {
+            SingleServerConfig server = config.useSingleServer()
+                    .setAddress(scheme + uri.getHost() + ":" + uri.getPort())
+                    .setDatabase(uri.getDatabase())
+                    .setConnectionMinimumIdleSize(4)
+                    .setConnectionPoolSize(32);
+            common(server, settings, uri);
+        }
+        return config;
+    }
+
+    /** What one server and a cluster are told the same way: Redisson's own timeouts, client name, TLS. */
+    private static void common(BaseConfig<?> server, RedisSettings settings, RedisURI uri) {
+        server.setConnectTimeout((int) settings.connectTimeout().toMillis());
+        server.setTimeout(REDISSON_TIMEOUT_MS);
+        server.setRetryAttempts(REDISSON_RETRY_ATTEMPTS);
+        server.setRetryDelay(new ConstantDelay(REDISSON_RETRY_DELAY));
+        server.setReconnectionDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(2)));
+        server.setPingConnectionInterval(1000);
         if (uri.getClientName() != null) {
             server.setClientName(uri.getClientName());
         }
         if (uri.isSsl() && !uri.isVerifyPeer()) {
             server.setSslVerificationMode(SslVerificationMode.NONE);
         }
-        return config;
     }
 
     /**
      * Writes a probe key through Lettuce and reads it through Redisson: a lease in one Redis
      * database and the cache in another would fence every fill and fail every follower.
      */
-    static void checkSameDatabase(StatefulRedisConnection<String, String> lettuce, RedissonClient redisson,
+    static void checkSameDatabase(RedisClusterCommands<String, String> lettuce, RedissonClient redisson,
             String prefix, RedisSettings settings) {
         String key = prefix + "{probe}:" + UUID.randomUUID();
         String value = UUID.randomUUID().toString();
-        lettuce.sync().set(key, value, SetArgs.Builder.px(30_000));
+        lettuce.set(key, value, SetArgs.Builder.px(30_000));
         try {
             Object seen = redisson.getBucket(key, StringCodec.INSTANCE).get();
             if (!value.equals(seen)) {
                 throw new IllegalStateException("the Redisson lease and the Lettuce cache do not see the same "
-                        + "Redis database (" + RedisSettings.describe(settings.toUri()) + "): a key written by "
+                        + "Redis database (" + settings.describe() + "): a key written by "
                         + "one is not there for the other; check spring.data.redis.*");
             }
         }
         finally {
-            lettuce.sync().del(key);
+            lettuce.del(key);
         }
     }
 

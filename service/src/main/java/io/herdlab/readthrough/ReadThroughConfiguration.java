@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.herdlab.Mitigation;
+import io.herdlab.cache.RedisConnections;
 import io.herdlab.cache.RedisSettings;
 import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.CoalesceEvents;
@@ -16,8 +17,6 @@ import io.herdlab.metrics.CoalesceRole;
 import io.herdlab.metrics.HerdMetrics;
 import io.herdlab.contract.LeaseOutcome;
 import io.herdlab.metrics.RedisCommandCounter;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.scheduler.Scheduler;
@@ -41,11 +40,11 @@ class ReadThroughConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    Coalescers coalescers(Mitigation mitigation, UserCache cache, HerdMetrics metrics, RedisClient client,
-            StatefulRedisConnection<String, String> connection, RedisSettings settings, Clock clock,
+    Coalescers coalescers(Mitigation mitigation, UserCache cache, HerdMetrics metrics, RedisConnections redis,
+            RedisSettings settings, Clock clock,
             RedisCommandCounter commands, Scheduler wakeups) {
         CoalesceEvents events = new MeteredEvents(metrics);
-        Leases.Context lease = new Leases.Context(client, connection, settings, cache, mitigation, clock, events,
+        Leases.Context lease = new Leases.Context(redis, settings, cache, mitigation, clock, events,
                 commands, wakeups);
         return switch (mitigation.coalescer()) {
             case NONE -> new Coalescers(new NoCoalescer(cache), null);

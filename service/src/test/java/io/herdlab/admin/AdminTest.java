@@ -174,7 +174,7 @@ class AdminTest {
                 TOKEN), HttpStatus.BAD_REQUEST);
         problem(post("drop-everything", "{}", TOKEN), HttpStatus.NOT_FOUND);
         assertThat(problem(get(replica.admin(), "/actuator/herd/nothing"), HttpStatus.NOT_FOUND).get("detail")
-                .asString()).contains("/keys, /lease-events");
+                .asString()).contains("/keys, /cache, /lease-events");
         assertThat(problem(replica.admin().delete().uri("/actuator/herd/seed")
                 .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(10)),
                 HttpStatus.METHOD_NOT_ALLOWED).get("detail").asString()).contains("|/lease-events|");
@@ -201,6 +201,9 @@ class AdminTest {
         redis.set(base + "pq[1]x", "neighbour without the colon");
         redis.set(base + "pq", "shorter neighbour");
         redis.set(prefix + "{user:7}:lease", "live-lease-token");
+        JsonNode cache = JSON.readTree(get(replica.admin(), "/actuator/herd/cache").getBody());
+        assertThat(cache.get("keys").asLong()).as("this prefix's keys, the lease included").isGreaterThanOrEqualTo(301);
+        assertThat(cache.get("keysPerMaster").size()).as("one server: one master").isEqualTo(1);
 
         ResponseEntity<String> flushed = post("flush", "{}", TOKEN);
         assertThat(flushed.getStatusCode()).isEqualTo(HttpStatus.OK);

@@ -6,8 +6,8 @@ import java.util.Map;
 
 import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.herdlab.cache.RedisConnections;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class CacheMitigationsTest {
     void jitterSpreadsWarmedExpiriesUniformlyOverTheWindow() {
         String prefix = TestDatabase.keyPrefix(CacheMitigationsTest.class);
         try (Replica replica = Replica.start("jitter", db, prefix, "--herd.mitigation.preset=jitter")) {
-            RedisCommands<String, String> redis = replica.bean(StatefulRedisConnection.class).sync();
+            RedisClusterCommands<String, String> redis = replica.bean(RedisConnections.class).sync();
             replica.adminPost("warm", Map.of("users", 1000, "ttlSeconds", 60));
             int[] bins = new int[10]; // ten one-minute bins over the 10-minute jitter window
             List<Long> ttls = new ArrayList<>();
@@ -60,7 +60,7 @@ class CacheMitigationsTest {
         String prefix = TestDatabase.keyPrefix(CacheMitigationsTest.class);
         try (Replica replica = Replica.start("swr", db, prefix, "--herd.mitigation.preset=full",
                 "--herd.cache.ttl=2s", "--herd.mitigation.jitter-max=0s", "--herd.db.query-delay=300ms")) {
-            RedisCommands<String, String> redis = replica.bean(StatefulRedisConnection.class).sync();
+            RedisClusterCommands<String, String> redis = replica.bean(RedisConnections.class).sync();
             assertThat(replica.getUser(3).getStatusCode().value()).isEqualTo(200);
             assertThat(redis.pttl(prefix + "{user:3}")).as("kept 30 s past the soft expiry").isGreaterThan(29_000);
             Thread.sleep(2_200);
@@ -117,7 +117,7 @@ class CacheMitigationsTest {
     void unknownIdsAreRememberedBriefly() {
         String prefix = TestDatabase.keyPrefix(CacheMitigationsTest.class);
         try (Replica replica = Replica.start("negative", db, prefix, "--herd.mitigation.preset=full")) {
-            RedisCommands<String, String> redis = replica.bean(StatefulRedisConnection.class).sync();
+            RedisClusterCommands<String, String> redis = replica.bean(RedisConnections.class).sync();
             for (int i = 0; i < 5; i++) {
                 assertThat(replica.getUser(777_777).getStatusCode().value()).isEqualTo(404);
             }

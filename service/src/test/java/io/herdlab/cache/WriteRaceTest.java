@@ -5,8 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.herdlab.cache.RedisConnections;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,7 +40,7 @@ class WriteRaceTest {
         String prefix = TestDatabase.keyPrefix(WriteRaceTest.class);
         try (Replica replica = Replica.start("race-" + preset, db, prefix, "--herd.mitigation.preset=" + preset,
                 "--herd.db.query-delay=2s", "--herd.mitigation.stale-while-revalidate=false")) {
-            RedisCommands<String, String> redis = replica.bean(StatefulRedisConnection.class).sync();
+            RedisClusterCommands<String, String> redis = replica.bean(RedisConnections.class).sync();
             CompletableFuture<ResponseEntity<String>> slowRead = replica.client().get().uri("/users/" + id)
                     .exchangeToMono(r -> r.toEntity(String.class)).toFuture();
             Thread.sleep(500);

@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 
 import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.herdlab.cache.RedisConnections;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,7 +142,7 @@ class LeaseFailureTest {
                 "--herd.mitigation.lease-time=1s", "--herd.mitigation.wait-timeout=10s"};
         Replica doomed = Replica.start("doomed", db, prefix, args);
         try (Replica survivor = Replica.start("survivor", db, prefix, args)) {
-            RedisCommands<String, String> redis = survivor.bean(StatefulRedisConnection.class).sync();
+            RedisClusterCommands<String, String> redis = survivor.bean(RedisConnections.class).sync();
             getAsync(doomed, 9);
             awaitSlowQuery();
             assertThat(redis.exists(prefix + "{user:9}:lease")).isEqualTo(1);
@@ -166,7 +166,7 @@ class LeaseFailureTest {
         long id = preset.equals("lua") ? 10 : 11;
         try (Replica replica = Replica.start("fence-" + preset, db, prefix, "--herd.mitigation.preset=" + preset,
                 "--herd.db.query-delay=2s", "--herd.mitigation.lease-time=10s")) {
-            RedisCommands<String, String> redis = replica.bean(StatefulRedisConnection.class).sync();
+            RedisClusterCommands<String, String> redis = replica.bean(RedisConnections.class).sync();
             CompletableFuture<Outcome> slowRead = getAsync(replica, id);
             awaitSlowQuery();
             ResponseEntity<String> put = replica.client().put().uri("/users/" + id)

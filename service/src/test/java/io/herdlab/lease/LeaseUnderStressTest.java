@@ -17,6 +17,7 @@ import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
 import io.herdlab.lease.LeaseFailureTest.Outcome;
 import io.lettuce.core.RedisClient;
+import io.herdlab.cache.RedisConnections;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
@@ -364,7 +365,7 @@ class LeaseUnderStressTest {
      */
     static void awaitReconnected(List<Replica> replicas) {
         for (int i = 0; i < 100; i++) {
-            if (replicas.stream().allMatch(r -> r.bean(StatefulRedisConnection.class).isOpen())) {
+            if (replicas.stream().allMatch(r -> r.bean(RedisConnections.class).isOpen())) {
                 break;
             }
             sleepQuietly(100);

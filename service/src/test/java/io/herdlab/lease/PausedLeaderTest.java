@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import io.herdlab.ProcessReplica;
 import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.herdlab.cache.RedisConnections;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +49,7 @@ class PausedLeaderTest {
         try (ProcessReplica paused = ProcessReplica.start("paused-" + preset, db.r2dbcUrl(), TestDatabase.REDIS_URL,
                 prefix, args);
              Replica other = Replica.start("other-" + preset, db, prefix, args)) {
-            RedisCommands<String, String> redis = other.bean(StatefulRedisConnection.class).sync();
+            RedisClusterCommands<String, String> redis = other.bean(RedisConnections.class).sync();
             String valueKey = prefix + "{user:" + id + "}";
 
             CompletableFuture<HttpResponse<String>> frozen = paused.getAsync("/users/" + id);

@@ -18,7 +18,7 @@ class SameDatabaseCheckTest {
 
     static RedisSettings settings(String url) {
         return new RedisSettings(url, "localhost", 6379, 0, null, null, Duration.ofSeconds(5), Duration.ofSeconds(2),
-                null, new RedisSettings.Ssl(false));
+                null, new RedisSettings.Ssl(false), new RedisSettings.Cluster(null, 5));
     }
 
     @Test
@@ -28,7 +28,7 @@ class SameDatabaseCheckTest {
         RedissonClient redisson = Redisson.create(Leases.redissonConfig(settings(url)));
         String prefix = TestDatabase.keyPrefix(SameDatabaseCheckTest.class);
         try (StatefulRedisConnection<String, String> connection = lettuce.connect()) {
-            Leases.checkSameDatabase(connection, redisson, prefix, settings(url));
+            Leases.checkSameDatabase(connection.sync(), redisson, prefix, settings(url));
             assertThat(connection.sync().keys(prefix + "*")).as("the probe key is gone").isEmpty();
         }
         finally {
@@ -42,7 +42,7 @@ class SameDatabaseCheckTest {
         RedisClient lettuce = RedisClient.create(settings(TestDatabase.REDIS_URL + "/5").toUri());
         RedissonClient redisson = Redisson.create(Leases.redissonConfig(settings(TestDatabase.REDIS_URL + "/6")));
         try (StatefulRedisConnection<String, String> connection = lettuce.connect()) {
-            assertThatThrownBy(() -> Leases.checkSameDatabase(connection, redisson,
+            assertThatThrownBy(() -> Leases.checkSameDatabase(connection.sync(), redisson,
                     TestDatabase.keyPrefix(SameDatabaseCheckTest.class), settings(TestDatabase.REDIS_URL + "/5")))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("do not see the same Redis database")

@@ -7,8 +7,8 @@ import java.util.Map;
 
 import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.herdlab.cache.RedisConnections;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +28,7 @@ class UsersApiTest {
 
     static TestDatabase db;
     static Replica replica;
-    static RedisCommands<String, String> redis;
+    static RedisClusterCommands<String, String> redis;
     static String prefix;
 
     @BeforeAll
@@ -37,7 +37,7 @@ class UsersApiTest {
         db = TestDatabase.create(UsersApiTest.class);
         prefix = TestDatabase.keyPrefix(UsersApiTest.class);
         replica = Replica.start("api-1", db, prefix, "--herd.db.query-delay=5ms");
-        redis = replica.bean(StatefulRedisConnection.class).sync();
+        redis = replica.bean(RedisConnections.class).sync();
         assertThat(replica.adminPost("seed", Map.of("users", 200))).containsEntry("created", 200);
     }
 
