@@ -7,7 +7,7 @@ public record ClusterBackends(LocalRedisCluster cluster, TestDatabase db) implem
     public static ClusterBackends start(Class<?> owner, int users, String password) {
         LocalRedisCluster cluster = LocalRedisCluster.start(owner, password);
         try {
-            return new ClusterBackends(cluster, TestDatabase.seeded(owner, users));
+            return new ClusterBackends(cluster, Replica.seededDatabase(owner, users));
         }
         catch (RuntimeException ex) {
             cluster.close();

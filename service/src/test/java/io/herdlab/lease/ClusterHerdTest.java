@@ -1,4 +1,4 @@
-package io.herdlab.coalesce;
+package io.herdlab.lease;
 
 import java.net.http.HttpResponse;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.herdlab.coalesce;
+package io.herdlab.lease;
 
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import io.herdlab.ClusterReplicas;
 import io.herdlab.LocalRedisCluster;
 import io.herdlab.PrivateRedis;
+import io.herdlab.Replica;
 import io.herdlab.TestDatabase;
 import io.herdlab.cache.CacheKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +38,7 @@ class ClusterFaultsTest {
 
     @BeforeAll
     static void createDatabase() {
-        db = TestDatabase.seeded(ClusterFaultsTest.class, 100);
+        db = Replica.seededDatabase(ClusterFaultsTest.class, 100);
     }
 
     @AfterAll
