@@ -72,12 +72,13 @@ record RunData(
             case REDISSON -> "redisson";
             case LUA -> "lua";
             case TIERED, FULL -> "tiered";
+            case OWNER -> "owner";
         };
     }
 
-    /** Whether a lease coordinated the misses cluster-wide (every coalescer but none and local). */
+    /** Whether a lease coordinated the misses cluster-wide (every coalescer but none, local and owner). */
     boolean leased() {
-        return !coalescer().equals("none") && !coalescer().equals("local");
+        return !coalescer().equals("none") && !coalescer().equals("local") && !coalescer().equals("owner");
     }
 
     /**

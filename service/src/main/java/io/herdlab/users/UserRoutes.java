@@ -53,17 +53,8 @@ class UserRoutes {
     private static RouterFunction<ServerResponse> route(UserService users, Problems problems) {
         // HEAD as well, as an annotated GET mapping would (WebFlux drops the body)
         return RouterFunctions.route(RequestPredicates.methods(HttpMethod.GET, HttpMethod.HEAD)
-                .and(RequestPredicates.path("/users/{id}")), request -> {
-            long id;
-            try {
-                id = UserIds.parse(request.pathVariable("id"));
-            }
-            catch (Refusal ex) {
-                return problems.respond(ex, request);
-            }
-            return users.get(id)
-                    .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json))
-                    .onErrorResume(error -> problems.respond(error, request));
-        });
+                .and(RequestPredicates.path("/users/{id}")), request -> UserIds.answer(request, problems,
+                        id -> users.get(id).flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(json))));
     }
 }
