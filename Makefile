@@ -16,7 +16,7 @@ ADMIN_PORT ?= $(or $(MANAGEMENT_SERVER_PORT),8081)
 # what make check leaves out: the lab's end-to-end run (make lab PROFILE=quick) and the fault
 # injection suites (replicas frozen, Redis killed, tables locked, make run's service killed -9 and
 # its embedded servers cleaned up by the next start), more than half of make test's time
-SLOW_TESTS = !LabQuickProfileTest,!LeaseUnderStressTest,!LeaseFailureTest,!MultiReplicaCoalescingTest,!PausedLeaderTest,!EmbeddedStopTest
+SLOW_TESTS = !LabQuickProfileTest,!LeaseUnderStressTest,!LeaseFailureTest,!MultiReplicaCoalescingTest,!PausedLeaderTest,!EmbeddedStopTest,!OwnerRoutingTest
 
 ##@ General
 

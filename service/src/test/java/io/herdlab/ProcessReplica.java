@@ -21,7 +21,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ProcessReplica implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1 only: the JDK client's default (HTTP/2, tried by an upgrade on every plain-HTTP
+     * connection) left a snapshot request unanswered forever after a burst of 300 requests.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Process process;
@@ -58,9 +63,30 @@ public final class ProcessReplica implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a replica on the ports given and waits until it is ready: for replicas that must know
+     * each other's addresses before they start (owner routing's member lists). No second attempt:
+     * the others were told these ports.
+     */
+    public static ProcessReplica startOn(int port, int managementPort, String id, String r2dbcUrl, String redisUrl,
+            String keyPrefix, String... args) {
+        ProcessReplica replica = launch(port, managementPort, id, r2dbcUrl, redisUrl, keyPrefix, args);
+        try {
+            replica.awaitReady(id);
+        }
+        catch (PortTaken taken) {
+            throw new IllegalStateException("replica process " + id + " found its ports taken; see " + replica.log,
+                    taken);
+        }
+        return replica;
+    }
+
     private static ProcessReplica launch(String id, String r2dbcUrl, String redisUrl, String keyPrefix, String... args) {
-        int port = PrivateRedis.freePort();
-        int managementPort = PrivateRedis.freePort();
+        return launch(PrivateRedis.freePort(), PrivateRedis.freePort(), id, r2dbcUrl, redisUrl, keyPrefix, args);
+    }
+
+    private static ProcessReplica launch(int port, int managementPort, String id, String r2dbcUrl, String redisUrl,
+            String keyPrefix, String... args) {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = TestJvm.java("-Xmx512m", "-cp", classPath, "io.herdlab.HerdlabApplication");
         command.addAll(Replica.arguments(port, managementPort, id, r2dbcUrl, redisUrl, keyPrefix, args));
@@ -140,16 +166,42 @@ public final class ProcessReplica implements AutoCloseable {
         Signals.send(process, "CONT");
     }
 
+    /** {@code kill -KILL}: the process ends at once, its connections reset, nothing cleaned up. */
+    public void kill() {
+        Signals.kill(process);
+    }
+
     /** GET {@code path} on the traffic port, in the background. */
     public CompletableFuture<HttpResponse<String>> getAsync(String path) {
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** One counter of the snapshot, e.g. {@code count("coalesce", "fenced")}. */
+    /**
+     * One counter of the snapshot, e.g. {@code count("coalesce", "fenced")}. Asked again (up to 3
+     * times, 10 s each) when no answer comes: after a burst the JDK client now and then waited for
+     * ever on a kept-alive connection while the replica answered every other client at once.
+     */
     public long count(String section, String field) {
-        String body = send(HttpRequest.newBuilder(URI.create(admin("/actuator/herd"))).build()).body();
-        return JSON.readTree(body).path(section).path(field).asLong();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                String body = HTTP.send(HttpRequest.newBuilder(URI.create(admin("/actuator/herd")))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                return JSON.readTree(body).path(section).path(field).asLong();
+            }
+            catch (java.net.http.HttpTimeoutException ex) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("no snapshot from " + admin("") + " in 3 attempts", ex);
+                }
+            }
+            catch (IOException ex) {
+                throw new IllegalStateException(ex);
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+        }
     }
 
     private String admin(String path) {

@@ -37,7 +37,7 @@ public record HerdSnapshot(String instance, String preset, Mitigation mitigation
         latencyBySecond = latencyBySecond == null ? List.of() : List.copyOf(latencyBySecond);
         coalesce = coalesce == null ? new Coalesce(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : coalesce;
         pgStatActivity = pgStatActivity == null ? List.of() : List.copyOf(pgStatActivity);
-        owner = owner == null ? new Owner(0, 0, 0, 0, 0) : owner;
+        owner = owner == null ? new Owner(0, 0, 0, 0, 0, 0) : owner;
     }
 
     /**
@@ -150,13 +150,15 @@ public record HerdSnapshot(String instance, String preset, Mitigation mitigation
 
     /**
      * Owner routing since the reset: misses forwarded to their owner and answered by it (its
-     * 200, 404 or 503), forwards that found no owner in time and were loaded here instead,
-     * loads this replica ran as a key's owner for its own requests and for forwarded ones, and the
-     * mean time a forward took (ms).
+     * 200, 404 or 503), forwards that found no owner in time and were loaded here instead, loads
+     * this replica ran as a key's owner for its own requests, the reads other replicas forwarded
+     * here that it answered (from the cache or by loading, never by forwarding again), the mean
+     * time a forward took (ms), and the members it counts as live now (itself included; 0: not
+     * routing by owner).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Owner(long forwards, long fallbacks, long servedAsOwner, long servedForwarded,
-            double forwardMeanMs) {
+            double forwardMeanMs, int liveMembers) {
     }
 
     /** {@code count} sessions of {@code applicationName} in {@code state} (pg_stat_activity). */

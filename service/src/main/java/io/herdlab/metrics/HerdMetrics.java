@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 import io.herdlab.contract.HerdSnapshot;
 import io.herdlab.contract.LeaseOutcome;
@@ -62,6 +63,8 @@ public final class HerdMetrics {
     private final LongAdder fallbacksSinceReset = new LongAdder();
     private final LongAdder servedAsOwnerSinceReset = new LongAdder();
     private final LongAdder servedForwardedSinceReset = new LongAdder();
+    /** The live members owner routing counts now; 0 until {@link #ownerMembers} is given one. */
+    private volatile IntSupplier liveMembers = () -> 0;
     /** Micrometer counters by name and tags, so each tag combination keeps its own series. */
     private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
     /** Micrometer timers by name and mode, looked up once per combination (followers record per request). */
@@ -206,7 +209,7 @@ public final class HerdMetrics {
     }
 
     /**
-     * This replica loaded a key as its owner, for one of its own requests or for a forwarded one:
+     * This replica loaded a key as its owner for one of its own requests, or answered a forwarded read:
      * {@code herd_owner_served_total{via=self|forward}}.
      */
     public void ownerServed(boolean forwarded) {
@@ -214,11 +217,25 @@ public final class HerdMetrics {
         (forwarded ? servedForwardedSinceReset : servedAsOwnerSinceReset).increment();
     }
 
+    /**
+     * Owner routing runs here: its live members, as {@code herd_owner_members} and in the
+     * snapshot; its forward and fallback meters registered at 0, so a pod that has not forwarded
+     * yet still shows on the dashboard.
+     */
+    public void ownerMembers(IntSupplier live) {
+        this.liveMembers = live;
+        modeTimer("herd.owner.forward", "owner");
+        counter("herd.owner.fallbacks");
+        Gauge.builder("herd.owner.members", live, IntSupplier::getAsInt)
+                .description("members owner routing counts as live, this replica included").register(registry);
+    }
+
     public HerdSnapshot.Owner ownerSnapshot() {
         long forwards = forwardsSinceReset.sum();
         return new HerdSnapshot.Owner(forwards, fallbacksSinceReset.sum(), servedAsOwnerSinceReset.sum(),
                 servedForwardedSinceReset.sum(),
-                forwards == 0 ? 0 : Math.round(forwardNanosSinceReset.sum() / 1e5 / forwards) / 10.0);
+                forwards == 0 ? 0 : Math.round(forwardNanosSinceReset.sum() / 1e5 / forwards) / 10.0,
+                liveMembers.getAsInt());
     }
 
     public void refresh(RefreshKind kind) {

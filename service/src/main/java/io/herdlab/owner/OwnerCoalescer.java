@@ -89,12 +89,12 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
         return new Coalescer() {
             @Override
             public Mono<Lookup> lookup(long id) {
+                events.servedAsOwner(true);
                 return ownerFlight.lookup(id);
             }
 
             @Override
             public Mono<CacheEntry> load(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load) {
-                events.servedAsOwner(true);
                 return ownerFlight.load(id, lookup, load);
             }
 
@@ -146,10 +146,16 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
         return members.live();
     }
 
+    /** Closes every resource, each even when another failed (Netty's loops may be gone at shutdown). */
     @Override
-    public void close() throws Exception {
+    public void close() {
         for (AutoCloseable resource : resources) {
-            resource.close();
+            try {
+                resource.close();
+            }
+            catch (Exception ex) {
+                log.debug("owner routing: closing {} failed: {}", resource, ex.toString());
+            }
         }
     }
 }

@@ -11,6 +11,9 @@ public interface OwnerEvents {
     /** A forward found no owner in time; this replica loads the key itself. */
     void fallback();
 
-    /** This replica loaded a key as its owner: for its own request, or for a forwarded one. */
+    /**
+     * This replica acted as a key's owner: it loaded the key for one of its own requests
+     * ({@code forwarded} false), or it answered a read forwarded to it, from the cache or by loading.
+     */
     void servedAsOwner(boolean forwarded);
 }

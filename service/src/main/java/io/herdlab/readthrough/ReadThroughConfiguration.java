@@ -79,6 +79,7 @@ class ReadThroughConfiguration {
                 events, wakeups);
         OwnerCoalescer routing = OwnerCoalescer.start(properties, managementPort, mitigation.waitTimeout(),
                 ownerFlight, events);
+        events.metrics().ownerMembers(() -> routing.live().size());
         Duration forward = properties.forwardTimeout() != null ? properties.forwardTimeout() : mitigation.waitTimeout();
         Coalescer front = new LocalSingleFlight(routing, forward.plus(mitigation.waitTimeout()).plus(TIERED_MARGIN),
                 events, wakeups);

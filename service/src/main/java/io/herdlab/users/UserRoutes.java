@@ -1,7 +1,6 @@
 package io.herdlab.users;
 
 import io.herdlab.problem.Problems;
-import io.herdlab.problem.Refusal;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
