@@ -70,6 +70,10 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
             source = dns;
             refresh = p.dnsRefresh();
         }
+        else if (p.membersFile() != null) {
+            source = () -> Mono.fromCallable(() -> membersIn(p.membersFile())).subscribeOn(Schedulers.boundedElastic());
+            refresh = p.dnsRefresh();
+        }
         else {
             source = () -> Mono.just(p.members());
             refresh = Duration.ZERO;
@@ -103,6 +107,17 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
                 return ownerFlight.refresh(id, lookup, load);
             }
         };
+    }
+
+    /** The member URLs a members file lists: one a line or comma-separated, {@code #} to the end of a line a comment. */
+    static List<String> membersIn(java.nio.file.Path file) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(file).stream()
+                .map(line -> line.replaceAll("#.*", ""))
+                .flatMap(line -> java.util.Arrays.stream(line.split(",")))
+                .map(String::trim)
+                .filter(member -> !member.isEmpty())
+                .distinct()
+                .toList();
     }
 
     @Override

@@ -13,9 +13,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param members        management base URLs, e.g. {@code http://127.0.0.1:8181,http://127.0.0.1:8281}
  * @param self           this replica's URL as the others list it; by default {@code http://127.0.0.1:<management port>}
- * @param dns            a name whose addresses are the members (a headless Service); wins over {@code members}
+ * @param membersFile    a file that lists the members (one URL a line, or comma-separated; {@code #} starts a
+ *                       comment), read again every {@code dnsRefresh}: members change without a restart, as
+ *                       with {@code dns}; wins over {@code members}
+ * @param dns            a name whose addresses are the members (a headless Service); wins over the others
  * @param dnsPort        the members' management port when they come from {@code dns}
- * @param dnsRefresh     how often {@code dns} is resolved again
+ * @param dnsRefresh     how often {@code dns} is resolved (or {@code membersFile} read) again
  * @param forwardTimeout the longest a forward may take, the owner's load included; by default the
  *                       mitigation's wait timeout (the longest a load may take, plus 2 s)
  * @param connectTimeout the longest opening a connection to a member may take
@@ -26,6 +29,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("herd.owner")
 public record OwnerProperties(
         List<String> members,
+        java.nio.file.Path membersFile,
         String self,
         String dns,
         @DefaultValue("8081") int dnsPort,

@@ -47,21 +47,31 @@ class OwnerRoutingTest {
         final List<String> urls = new ArrayList<>();
 
         Cluster(int n, String prefix, String... args) {
-            this(n, prefix, null, args);
+            this(n, prefix, (java.nio.file.Path) null, args);
         }
 
-        /** {@code members}: each replica's member list, or null for "all of them". */
-        Cluster(int n, String prefix, List<List<String>> members, String... args) {
+        /**
+         * Replicas that list each other; with a {@code file} (not null) they read the list from it,
+         * written here to name all of them at start.
+         */
+        Cluster(int n, String prefix, java.nio.file.Path file, String... args) {
             int[] ports = IntStream.range(0, 2 * n).map(i -> PrivateRedis.freePort()).toArray();
             for (int i = 0; i < n; i++) {
                 urls.add("http://127.0.0.1:" + ports[2 * i + 1]);
             }
+            if (file != null) {
+                try {
+                    java.nio.file.Files.writeString(file, String.join("\n", urls));
+                }
+                catch (java.io.IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }
             List<CompletableFuture<ProcessReplica>> starting = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int k = i;
-                List<String> list = members == null ? urls : members.get(i);
                 List<String> all = new ArrayList<>(List.of("--herd.mitigation.preset=owner",
-                        "--herd.owner.members=" + String.join(",", list), "--herd.owner.self=" + urls.get(i)));
+                        "--herd.owner.members=" + String.join(",", urls), "--herd.owner.self=" + urls.get(i)));
                 all.addAll(List.of(args));
                 starting.add(CompletableFuture.supplyAsync(() -> ProcessReplica.startOn(ports[2 * k], ports[2 * k + 1],
                         "owner-" + k, db.r2dbcUrl(), TestDatabase.REDIS_URL, prefix, all.toArray(String[]::new))));
@@ -102,11 +112,20 @@ class OwnerRoutingTest {
 
         /** {@code REQUESTS} concurrent GETs of {@code id}, round-robin over {@code targets}. */
         List<CompletableFuture<Outcome>> burst(long id, List<Integer> targets) {
+            return burst(i -> id, targets);
+        }
+
+        /** {@code REQUESTS} concurrent GETs of ids 1..{@code keys} in turn, round-robin over {@code targets}. */
+        List<CompletableFuture<Outcome>> burst(int keys, List<Integer> targets) {
+            return burst(i -> 1 + i % keys, targets);
+        }
+
+        private List<CompletableFuture<Outcome>> burst(java.util.function.IntToLongFunction idOf, List<Integer> targets) {
             List<CompletableFuture<Outcome>> all = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
                 int target = targets.get(i % targets.size());
                 long start = System.nanoTime();
-                all.add(replicas.get(target).getAsync("/users/" + id)
+                all.add(replicas.get(target).getAsync("/users/" + idOf.applyAsLong(i))
                         .thenApply(HttpResponse::statusCode)
                         .exceptionally(error -> -1)
                         .thenApply(status -> new Outcome(target, status, (System.nanoTime() - start) / 1_000_000)));
@@ -240,6 +259,43 @@ class OwnerRoutingTest {
                 .isEqualTo(forwards);
         assertThat(slowest).as("within the forward bound (10 s): nobody waited on a loop").isLessThan(6_000L);
         assertThat(reads).as("each loads what was forwarded to it").isBetween(1L, 2L);
+    }
+
+    @Test
+    void aMemberRemovedAndAddedBackDuringABurstCostsAtMostOneReadPerKeyPerChange() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("herd-owner-members", ".txt");
+        int keys = 20;
+        long before = db.userIndexScansAfterClose();
+        List<Outcome> outcomes = new ArrayList<>();
+        long moved;
+        // the list is read again every 300 ms; loads take 3 s, so every wave finds the keys still loading
+        try (Cluster cluster = new Cluster(3, TestDatabase.keyPrefix(OwnerRoutingTest.class), file,
+                "--herd.owner.members-file=" + file, "--herd.owner.dns-refresh=300ms", "--herd.db.query-delay=3s")) {
+            String third = cluster.urls.get(2);
+            List<String> two = cluster.urls.subList(0, 2);
+            moved = java.util.stream.LongStream.rangeClosed(1, keys)
+                    .filter(id -> Rendezvous.owner(id, cluster.urls).equals(third)).count();
+            // the first wave to the changing member alone, so the others have no flight of their own yet
+            List<CompletableFuture<Outcome>> waves = new ArrayList<>(cluster.burst(keys, List.of(2)));
+            Thread.sleep(1_000);
+            java.nio.file.Files.writeString(file, String.join("\n", two)); // removed
+            Thread.sleep(700);
+            waves.addAll(cluster.burst(keys, List.of(0, 1)));
+            java.nio.file.Files.writeString(file, String.join("\n", cluster.urls)); // added back
+            Thread.sleep(700);
+            waves.addAll(cluster.burst(keys, all(3)));
+            outcomes.addAll(join(waves));
+        }
+        finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+        long reads = db.userIndexScansAfterClose() - before;
+        System.out.printf("member removed and added back mid-burst: %d PostgreSQL reads for %d keys (%d of them the "
+                + "changing member's), %d requests%n", reads, keys, moved, outcomes.size());
+        assertThat(outcomes).extracting(Outcome::status).containsOnly(200);
+        assertThat(moved).as("the changing member owns some keys").isPositive();
+        // only the changing member's keys move, each at most once per change (2 changes)
+        assertThat(reads).isBetween((long) keys, keys + 2 * moved);
     }
 
     /** Two replicas on {@code ports} with their own member lists. */
