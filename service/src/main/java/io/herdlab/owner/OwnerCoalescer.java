@@ -1,7 +1,11 @@
 package io.herdlab.owner;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -36,12 +40,14 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
     private final Forwarder forwarder;
     private final Coalescer ownerFlight;
     private final OwnerEvents events;
+    private final Duration forwardTimeout;
     /** Closed with this coalescer, in order: the timers first, the connections last. */
     private final List<AutoCloseable> resources;
 
     OwnerCoalescer(Members members, Forwarder forwarder, Coalescer ownerFlight, OwnerEvents events,
-            List<AutoCloseable> resources) {
+            Duration forwardTimeout, List<AutoCloseable> resources) {
         this.members = members;
+        this.forwardTimeout = forwardTimeout;
         this.forwarder = forwarder;
         this.ownerFlight = ownerFlight;
         this.events = events;
@@ -85,7 +91,7 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
         resources.add(forwarder);
         log.info("owner routing: this replica is {}, live members {}, forward timeout {} ms", self, members.live(),
                 forwardTimeout.toMillis());
-        return new OwnerCoalescer(members, forwarder, ownerFlight, events, resources);
+        return new OwnerCoalescer(members, forwarder, ownerFlight, events, forwardTimeout, resources);
     }
 
     /** The coalescer a forwarded read goes through: the owner's single-flight, which never forwards. */
@@ -110,10 +116,10 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
     }
 
     /** The member URLs a members file lists: one a line or comma-separated, {@code #} to the end of a line a comment. */
-    static List<String> membersIn(java.nio.file.Path file) throws java.io.IOException {
-        return java.nio.file.Files.readAllLines(file).stream()
+    static List<String> membersIn(Path file) throws IOException {
+        return Files.readAllLines(file).stream()
                 .map(line -> line.replaceAll("#.*", ""))
-                .flatMap(line -> java.util.Arrays.stream(line.split(",")))
+                .flatMap(line -> Arrays.stream(line.split(",")))
                 .map(String::trim)
                 .filter(member -> !member.isEmpty())
                 .distinct()
@@ -154,6 +160,11 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
     public Mono<Void> refresh(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load) {
         return members.ownerOf(id).equals(members.self()) ? ownerFlight.refresh(id, lookup, load)
                 : load(id, lookup, load).then();
+    }
+
+    /** The longest a forward may take, the owner's load included. */
+    public Duration forwardTimeout() {
+        return forwardTimeout;
     }
 
     /** The live members, sorted (this replica among them). */

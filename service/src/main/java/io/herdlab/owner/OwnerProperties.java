@@ -1,5 +1,6 @@
 package io.herdlab.owner;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -29,7 +30,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("herd.owner")
 public record OwnerProperties(
         List<String> members,
-        java.nio.file.Path membersFile,
+        Path membersFile,
         String self,
         String dns,
         @DefaultValue("8081") int dnsPort,

@@ -80,8 +80,8 @@ class ReadThroughConfiguration {
         OwnerCoalescer routing = OwnerCoalescer.start(properties, managementPort, mitigation.waitTimeout(),
                 ownerFlight, events);
         events.metrics().ownerMembers(() -> routing.live().size());
-        Duration forward = properties.forwardTimeout() != null ? properties.forwardTimeout() : mitigation.waitTimeout();
-        Coalescer front = new LocalSingleFlight(routing, forward.plus(mitigation.waitTimeout()).plus(TIERED_MARGIN),
+        Coalescer front = new LocalSingleFlight(routing,
+                routing.forwardTimeout().plus(mitigation.waitTimeout()).plus(TIERED_MARGIN),
                 events, wakeups);
         return new Coalescers(front, routing.forwarded(), routing);
     }

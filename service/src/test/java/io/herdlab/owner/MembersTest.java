@@ -83,4 +83,12 @@ class MembersTest {
                 Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(3), time).start();
         assertThat(members.live()).containsExactly(A);
     }
+
+    @Test
+    void aMembersFileListsOneALineOrCommaSeparatedWithComments(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("members");
+        java.nio.file.Files.writeString(file, "# the lab's replicas\n" + A + "\n\n" + B + ", " + C + "  # two more\n" + A);
+        assertThat(OwnerCoalescer.membersIn(file)).containsExactly(A, B, C);
+    }
 }
