@@ -17,7 +17,7 @@ ADMIN_PORT ?= $(or $(MANAGEMENT_SERVER_PORT),8081)
 # injection suites (replicas frozen, Redis killed, a Redis Cluster's master killed, failed over or its
 # slot migrated mid-herd, the cluster herd itself, tables locked, make run's service killed -9 and
 # its embedded servers cleaned up by the next start), more than half of make test's time
-SLOW_TESTS = !LabQuickProfileTest,!LeaseUnderStressTest,!LeaseFailureTest,!MultiReplicaCoalescingTest,!PausedLeaderTest,!EmbeddedStopTest,!ClusterHerdTest,!ClusterFaultsTest
+SLOW_TESTS = !LabQuickProfileTest,!LeaseUnderStressTest,!LeaseFailureTest,!MultiReplicaCoalescingTest,!PausedLeaderTest,!EmbeddedStopTest,!ClusterHerdTest,!ClusterFaultsTest,!OwnerRoutingTest
 
 ##@ General
 

@@ -6,7 +6,7 @@
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/cluster-env.sh"
-MODE=${MODE:?MODE=<preset>: baseline, jitter, local, redisson, lua or full}
+MODE=${MODE:?MODE=<preset>: baseline, jitter, local, redisson, lua, tiered, full or owner}
 
 replicas=$(kubectl --context "$KUBE_CONTEXT" -n "$NAMESPACE" get deployment "$RELEASE" -o jsonpath='{.spec.replicas}')
 helm --kube-context "$KUBE_CONTEXT" upgrade "$RELEASE" "$root/helm/herdlab" --namespace "$NAMESPACE" --reuse-values \

@@ -38,7 +38,9 @@ public record Mitigation(
 
     /** Who loads a missing key: nobody coordinates, this process, or the cluster. */
     public enum CoalescerKind {
-        NONE, LOCAL, REDISSON, LUA, TIERED
+        NONE, LOCAL, REDISSON, LUA, TIERED,
+        /** The key's owner replica loads it; the others forward their miss to it (io.herdlab.owner). */
+        OWNER
     }
 
     private static final Duration JITTER = Duration.ofMinutes(10);
@@ -71,6 +73,7 @@ public record Mitigation(
             case FULL -> new Mitigation(preset, JITTER, CoalescerKind.TIERED, wait,
                     LEASE_TIME, true, Duration.ofSeconds(30), false, 1.0, Duration.ofSeconds(10),
                     true, FULL_BULKHEAD);
+            case OWNER -> defaults(preset, JITTER, CoalescerKind.OWNER, wait);
         };
         return new Mitigation(preset,
                 or(p.jitterMax(), base.jitterMax),

@@ -66,13 +66,7 @@ public final class PrivateRedis implements AutoCloseable {
 
     /** Kills the server at once (SIGKILL): clients see their connections drop. */
     public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
+        Signals.kill(process);
     }
 
     /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */

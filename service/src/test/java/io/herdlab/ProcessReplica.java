@@ -60,9 +60,30 @@ public final class ProcessReplica implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a replica on the ports given and waits until it is ready: for replicas that must know
+     * each other's addresses before they start (owner routing's member lists). No second attempt:
+     * the others were told these ports.
+     */
+    public static ProcessReplica startOn(int port, int managementPort, String id, String r2dbcUrl, String redisUrl,
+            String keyPrefix, String... args) {
+        ProcessReplica replica = launch(port, managementPort, id, r2dbcUrl, redisUrl, keyPrefix, args);
+        try {
+            replica.awaitReady(id);
+        }
+        catch (PortTaken taken) {
+            throw new IllegalStateException("replica process " + id + " found its ports taken; see " + replica.log,
+                    taken);
+        }
+        return replica;
+    }
+
     private static ProcessReplica launch(String id, String r2dbcUrl, String redisUrl, String keyPrefix, String... args) {
-        int port = PrivateRedis.freePort();
-        int managementPort = PrivateRedis.freePort();
+        return launch(PrivateRedis.freePort(), PrivateRedis.freePort(), id, r2dbcUrl, redisUrl, keyPrefix, args);
+    }
+
+    private static ProcessReplica launch(int port, int managementPort, String id, String r2dbcUrl, String redisUrl,
+            String keyPrefix, String... args) {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = TestJvm.java("-Xmx512m", "-cp", classPath, "io.herdlab.HerdlabApplication");
         command.addAll(Replica.arguments(port, managementPort, id, r2dbcUrl, redisUrl, keyPrefix, args));
@@ -142,6 +163,11 @@ public final class ProcessReplica implements AutoCloseable {
         Signals.send(process, "CONT");
     }
 
+    /** {@code kill -KILL}: the process ends at once, its connections reset, nothing cleaned up. */
+    public void kill() {
+        Signals.kill(process);
+    }
+
     /** GET {@code path} on the traffic port, in the background. */
     public CompletableFuture<HttpResponse<String>> getAsync(String path) {
         return HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -159,15 +185,9 @@ public final class ProcessReplica implements AutoCloseable {
         return response.body();
     }
 
-    /** GET {@code path} on the management port; the body. Bounded, and asked twice: a read may be repeated. */
+    /** GET {@code path} on the management port; the body, within 30 s. */
     public String adminGet(String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(admin(path))).timeout(Duration.ofSeconds(30)).build();
-        try {
-            return send(request).body();
-        }
-        catch (IllegalStateException timedOut) {
-            return send(request).body();
-        }
+        return send(HttpRequest.newBuilder(URI.create(admin(path))).timeout(Duration.ofSeconds(30)).build()).body();
     }
 
     /** PUT /users/{id} with a JSON body; the status. */

@@ -24,4 +24,15 @@ final class Signals {
             throw new IllegalStateException("interrupted sending SIG" + name, ex);
         }
     }
+
+    /** {@code kill -KILL}, and waits (up to 10 s) until the process is gone. */
+    static void kill(Process process) {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -83,7 +83,7 @@ class StartupTest {
     void aBadPresetFailsInOneLineNamingTheProperty() throws Exception {
         String out = startProcess("--herd.mitigation.preset=foo");
         assertThat(lastLine(out)).isEqualTo("herdlab did not start: herd.mitigation.preset must be one of [baseline,"
-                + " jitter, local, redisson, lua, tiered, full], not 'foo'. Fix: set --herd.mitigation.preset=<value>"
+                + " jitter, local, redisson, lua, tiered, full, owner], not 'foo'. Fix: set --herd.mitigation.preset=<value>"
                 + " (env HERD_MITIGATION_PRESET)");
         assertThat(out).doesNotContain("\tat ").doesNotContain("Exception");
     }

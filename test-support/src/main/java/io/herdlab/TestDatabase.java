@@ -78,6 +78,18 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Waits until a user query with its simulated cost (pg_sleep) runs in this database. */
+    public void awaitSlowQuery() throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            if (queryLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND state = 'active' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()") > 0) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the leader's query never started");
+    }
+
     /** Index scans on users: PostgreSQL's own count of user look-ups by id. */
     public long userIndexScans() {
         execute("SELECT pg_stat_clear_snapshot()");

@@ -19,11 +19,13 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param breaker             the database breaker's state: closed, open, half_open, … or disabled
  * @param pgStatActivity      this database's sessions, by application name and state
  * @param pgStatActivityError why {@code pgStatActivity} is empty when it could not be read; absent otherwise
+ * @param owner               owner routing's forwards, fallbacks and loads as owner (all 0 under other coalescers)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record HerdSnapshot(String instance, String preset, Mitigation mitigation, long epochMs, Cache cache, Db db,
         Pool pool, Latency latency, List<LatencySecond> latencyBySecond, Coalesce coalesce, String breaker,
-        List<Activity> pgStatActivity, @JsonInclude(JsonInclude.Include.NON_NULL) String pgStatActivityError) {
+        List<Activity> pgStatActivity, @JsonInclude(JsonInclude.Include.NON_NULL) String pgStatActivityError,
+        Owner owner) {
 
     public HerdSnapshot {
         mitigation = mitigation == null ? new Mitigation(preset, 0, null, 0, 0, false, 0, false, 0, 0, false, 0, 0, 0)
@@ -35,6 +37,7 @@ public record HerdSnapshot(String instance, String preset, Mitigation mitigation
         latencyBySecond = latencyBySecond == null ? List.of() : List.copyOf(latencyBySecond);
         coalesce = coalesce == null ? new Coalesce(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : coalesce;
         pgStatActivity = pgStatActivity == null ? List.of() : List.copyOf(pgStatActivity);
+        owner = owner == null ? new Owner(0, 0, 0, 0, 0, 0) : owner;
     }
 
     /**
@@ -143,6 +146,19 @@ public record HerdSnapshot(String instance, String preset, Mitigation mitigation
     public record Coalesce(long leaders, long followers, long timeouts, long leaseAcquired, long leaseBusy,
             long leaseLost, long fenced, long refused, long leaseExtended, long leaseReleased, long callerLeft,
             long leaseBackstops, long leaseTakeovers, long direct, long leaseEventsUntracked) {
+    }
+
+    /**
+     * Owner routing since the reset: misses forwarded to their owner and answered by it (its
+     * 200, 404 or 503), forwards that found no owner in time and were loaded here instead, loads
+     * this replica ran as a key's owner for its own requests, the reads other replicas forwarded
+     * here that it answered (from the cache or by loading, never by forwarding again), the mean
+     * time a forward took (ms), and the members it counts as live now (itself included; 0: not
+     * routing by owner).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Owner(long forwards, long fallbacks, long servedAsOwner, long servedForwarded,
+            double forwardMeanMs, int liveMembers) {
     }
 
     /** {@code count} sessions of {@code applicationName} in {@code state} (pg_stat_activity). */

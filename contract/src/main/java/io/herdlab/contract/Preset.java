@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /** The mitigation presets, by the names used on the command line, in Helm values and in reports. */
 public enum Preset {
-    BASELINE, JITTER, LOCAL, REDISSON, LUA, TIERED, FULL;
+    BASELINE, JITTER, LOCAL, REDISSON, LUA, TIERED, FULL, OWNER;
 
     /** {@code baseline}, {@code jitter}, …: the name a user types. */
     public String id() {

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.herdlab.dashboards.GrafanaDashboards;
@@ -48,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class HelmChartTest {
 
-	static final List<String> PRESETS = List.of("baseline", "jitter", "local", "redisson", "lua", "tiered", "full");
+	static final List<String> PRESETS = List.of("baseline", "jitter", "local", "redisson", "lua", "tiered", "full", "owner");
 
 	static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,7 +66,7 @@ class HelmChartTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "baseline", "jitter", "local", "redisson", "lua", "full" })
+	@ValueSource(strings = { "baseline", "jitter", "local", "redisson", "lua", "full", "owner" })
 	void everyPresetLintsStrictAndRendersWithDefaultsAndWithTheKindValues(String preset, @TempDir Path scratch)
 			throws IOException {
 		assertLintClean(HelmChart.lint(null, Map.of("mitigation.preset", preset), Files.createDirectory(scratch.resolve("defaults"))));
@@ -93,7 +94,7 @@ class HelmChartTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "baseline", "jitter", "local", "redisson", "lua", "tiered", "full" })
+	@ValueSource(strings = { "baseline", "jitter", "local", "redisson", "lua", "tiered", "full", "owner" })
 	void everyPresetReachesEveryPodWithTheReplicaCount(String preset) {
 		List<HasMetadata> objects = KubernetesManifests
 				.parse(HelmChart.template(Map.of("mitigation.preset", preset, "replicaCount", 4)));
@@ -433,6 +434,31 @@ class HelmChartTest {
 		assertThat(management.get(2).getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/component", "test");
 		assertThat(policies.get("herdlab-postgres-exporter").getSpec().getIngress()).singleElement()
 				.satisfies(rule -> assertThat(rule.getFrom()).containsExactly(prometheus));
+	}
+
+	@Test
+	void theOwnerPresetFindsItsMembersByTheHeadlessServiceAndLetsThePodsForwardToEachOther() {
+		List<HasMetadata> objects = KubernetesManifests.parse(HelmChart.template(Map.of("mitigation.preset", "owner",
+				"owner.forwardTimeout", "5s")));
+		Container container = appContainer(named(objects, Deployment.class, "herdlab"));
+		Service members = named(objects, Service.class, "herdlab-management");
+		assertThat(members.getSpec().getClusterIP()).as("headless: one address per ready pod").isEqualTo("None");
+		assertThat(env(container, "HERD_OWNER_DNS").getValue()).isEqualTo("herdlab-management.herdlab.svc.cluster.local");
+		assertThat(env(container, "HERD_OWNER_DNSPORT").getValue()).isEqualTo("8081");
+		assertThat(env(container, "POD_IP").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
+		assertThat(env(container, "HERD_OWNER_SELF").getValue()).isEqualTo("http://$(POD_IP):8081");
+		assertThat(env(container, "HERD_OWNER_DNSREFRESH").getValue()).isEqualTo("5s");
+		assertThat(env(container, "HERD_OWNER_FORWARDTIMEOUT").getValue()).isEqualTo("5s");
+		assertThat(container.getEnv()).extracting(EnvVar::getName).as("POD_IP before the variable that expands it")
+				.containsSubsequence("POD_IP", "HERD_OWNER_SELF");
+		assertThat(managementPortPeers(objects)).as("the app pods reach each other's management port")
+				.hasSize(4).contains(new NetworkPolicyPeerBuilder().withNewPodSelector()
+						.withMatchLabels(podLabels("herdlab")).endPodSelector().build());
+
+		Container other = appContainer(named(defaults, Deployment.class, "herdlab"));
+		assertThat(other.getEnv()).extracting(EnvVar::getName).as("other presets: no members")
+				.noneMatch(name -> name.startsWith("HERD_OWNER_"));
+		assertThat(managementPortPeers(defaults)).hasSize(3);
 	}
 
 	@Test

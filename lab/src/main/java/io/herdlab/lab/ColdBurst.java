@@ -236,6 +236,12 @@ final class ColdBurst {
                     s.db().duplicateQueries(),
                     s.pool().peakAcquired(), s.pool().peakPending(), Fmt.ms(p[0]), Fmt.ms(p[2]), s.coalesce().leaders(),
                     s.coalesce().followers(), s.coalesce().timeouts());
+            HerdSnapshot.Owner o = s.owner();
+            if (o.forwards() + o.fallbacks() + o.servedAsOwner() + o.servedForwarded() > 0) {
+                out.printf(Locale.ROOT, "  %s owner routing: forwards %d (mean %s) fallbacks %d | loaded as owner %d,"
+                        + " forwarded reads answered %d%n", s.instance(), o.forwards(), Fmt.ms(o.forwardMeanMs()),
+                        o.fallbacks(), o.servedAsOwner(), o.servedForwarded());
+            }
             queries += s.db().queries();
             duplicates += s.db().duplicateQueries();
         }

@@ -37,7 +37,10 @@ record Duplicates(String coalescer, Coordination coordination, long total, Map<C
     enum Coordination {
         /** A lease, and the replicas recorded its events per key. */
         LEASE,
-        /** No cluster-wide coordination (coalescer none or local): duplicates across replicas are the design. */
+        /**
+         * No per-key events to attribute with: no cluster-wide coordination (coalescer none or local:
+         * duplicates across replicas are the design), or owner routing (its fallbacks are counted in total).
+         */
         NONE,
         /** A lease, but no per-key events were recorded (the replicas predate them): not attributed. */
         UNRECORDED
@@ -107,9 +110,12 @@ record Duplicates(String coalescer, Coordination coordination, long total, Map<C
     /** Why there is no attribution, or null when there is one. */
     String noAttribution() {
         return switch (coordination) {
-            case NONE -> "no cluster-wide coordination: " + (coalescer.equals("local")
-                    ? "single-flight loads a key once per replica" : "every request that misses loads")
-                    + ", by design";
+            case NONE -> coalescer.equals("owner")
+                    ? "owner routing keeps no per-key events: a key loaded again was a fallback after a forward's "
+                            + "bound, or a change of members (see the fallbacks column)"
+                    : "no cluster-wide coordination: " + (coalescer.equals("local")
+                            ? "single-flight loads a key once per replica" : "every request that misses loads")
+                            + ", by design";
             case UNRECORDED -> "n/a: the replicas recorded no lease events per key (a run from before "
                     + "/actuator/herd/lease-events)";
             case LEASE -> null;

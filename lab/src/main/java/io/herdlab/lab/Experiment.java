@@ -16,7 +16,8 @@ record Experiment(Preset preset, String distribution, int replicas, boolean scal
 
     static final List<String> DISTRIBUTIONS = List.of("uniform", "zipf");
     /** The coalescers the scaling set compares, and its key distribution (hot keys are where they differ). */
-    static final List<Preset> SCALING_PRESETS = List.of(Preset.LOCAL, Preset.LUA, Preset.TIERED, Preset.REDISSON);
+    static final List<Preset> SCALING_PRESETS = List.of(Preset.LOCAL, Preset.LUA, Preset.TIERED, Preset.REDISSON,
+            Preset.OWNER);
     static final String SCALING_DISTRIBUTION = "zipf";
     /** What turns jitter off in a replica: the property the service reads. */
     static final String JITTER_OFF = "--herd.mitigation.jitter-max=0s";

@@ -175,6 +175,7 @@ final class ExperimentRun {
                         keys.byId(), Map.of(), List.of(), List.of(), redisCalls,
                         Prometheus.growth(prometheusBefore, prometheusAfter, Prometheus.REDIS_COMMANDS, "command", true),
                         Prometheus.growth(prometheusBefore, prometheusAfter, Prometheus.LEASE, "outcome", false),
+                        Prometheus.ownerForwards(prometheusBefore, prometheusAfter),
                         eventsServed ? events.byId() : null, WakeUp.between(prometheusBefore, prometheusAfter), cached,
                         exit);
             }

@@ -29,10 +29,14 @@ import io.herdlab.contract.LeaseOutcome;
  * @param redisIsOwn               Redis served this lab alone; otherwise other clients' commands are in its counts
  * @param outcomes                 lease outcome → events, {@link #OUTCOMES} first; null where not recorded (n/a)
  * @param wakeUps                  follower waits observed
+ * @param forwardsPerMiss          owner routing's coordination cost: forwards to a key's owner (answered or fallen
+ *                                 back) per miss; NaN where no replica routed by owner
+ * @param ownerFallbacks           forwards that found no owner in time and were loaded locally; -1 where n/a
  */
 record LeaseCost(long misses, long hits, Long sent, double sentPerMiss, Map<String, Double> sentPerCommandPerMiss,
         long redisServed, double redisServedPerMiss, Map<String, Double> redisServedPerCommandPerMiss,
-        boolean redisIsOwn, Map<String, Long> outcomes, long wakeUps, double wakeUpP50Ms, double wakeUpP99Ms) {
+        boolean redisIsOwn, Map<String, Long> outcomes, long wakeUps, double wakeUpP50Ms, double wakeUpP99Ms,
+        double forwardsPerMiss, long ownerFallbacks) {
 
     /** The lease outcomes the report shows, in this order (others the replicas report follow them). */
     static final List<String> OUTCOMES = Arrays.stream(LeaseOutcome.values()).map(LeaseOutcome::tag).toList();
@@ -56,7 +60,10 @@ record LeaseCost(long misses, long hits, Long sent, double sentPerMiss, Map<Stri
                 d.redisSent() == null ? null : perCommand(d.redisSent(), misses), served, perMiss(served, misses),
                 perCommand(d.redisCalls(), misses), d.settings().redisIsOwn(), outcomes, d.wakeUp().total(),
                 1000 * Histograms.cumulativePercentile(d.wakeUp(), 0.50),
-                1000 * Histograms.cumulativePercentile(d.wakeUp(), 0.99));
+                1000 * Histograms.cumulativePercentile(d.wakeUp(), 0.99),
+                d.ownerForwards() == null ? Double.NaN : perMiss(d.ownerForwards().getOrDefault("forwards", 0L)
+                        + d.ownerForwards().getOrDefault("fallbacks", 0L), misses),
+                d.ownerForwards() == null ? -1 : d.ownerForwards().getOrDefault("fallbacks", 0L));
     }
 
     /** Whether the replicas counted the commands they sent. */

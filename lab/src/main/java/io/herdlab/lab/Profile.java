@@ -20,7 +20,8 @@ import java.util.Locale;
 enum Profile {
 
     DEFAULT("lab", Duration.ofSeconds(60), 3, 5000,
-            List.of("baseline", "jitter", "full", "local", "redisson", "lua", "scaling"), List.of("uniform", "zipf"), 92),
+            List.of("baseline", "jitter", "full", "local", "redisson", "lua", "owner", "scaling"), List.of("uniform", "zipf"),
+            92),
     QUICK("lab-quick", Duration.ofSeconds(15), 2, 1000, List.of("baseline", "jitter", "full"), List.of("uniform"), 27);
 
     final String artilleryEnvironment;

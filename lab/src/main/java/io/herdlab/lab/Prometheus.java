@@ -16,6 +16,9 @@ final class Prometheus {
     static final String REDIS_COMMANDS = "herd_redis_commands_total";
     /** Lease attempts, renewals and fill outcomes: {@code mode}, {@code outcome}. */
     static final String LEASE = "herd_lease_total";
+    /** Owner routing: misses forwarded to their owner and answered, and forwards that fell back to a local load. */
+    static final String OWNER_FORWARDS = "herd_owner_forward_seconds_count";
+    static final String OWNER_FALLBACKS = "herd_owner_fallbacks_total";
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -73,6 +76,22 @@ final class Prometheus {
                     Long::sum));
         }
         out.values().removeIf(n -> n <= 0);
+        return out;
+    }
+
+    /**
+     * Owner routing's {@code forwards} and {@code fallbacks} between the two scrapes, summed over
+     * the replicas (every app metric carries {@code replica}); null where no replica routes by owner.
+     */
+    static Map<String, Long> ownerForwards(List<String> before, List<String> after) {
+        Map<String, Long> forwards = growth(before, after, OWNER_FORWARDS, "replica", false);
+        Map<String, Long> fallbacks = growth(before, after, OWNER_FALLBACKS, "replica", false);
+        if (after.stream().noneMatch(scrape -> scrape.contains(OWNER_FALLBACKS))) {
+            return null;
+        }
+        Map<String, Long> out = new TreeMap<>();
+        out.put("forwards", forwards.values().stream().mapToLong(Long::longValue).sum());
+        out.put("fallbacks", fallbacks.values().stream().mapToLong(Long::longValue).sum());
         return out;
     }
 }

@@ -27,7 +27,7 @@ final class RecordedRun {
     /** What {@code run.json} holds: the parts of {@link RunData} that have no file of their own. */
     record RunFile(Experiment experiment, RunData.Settings settings, RunData.Timeline timeline, List<String> replicaIds,
             Map<String, Long> redisCalls, Map<String, Long> redisSent, Map<String, Long> leaseOutcomes,
-            RunData.Histogram wakeUp, List<Long> cachedAtEnd, int artilleryExit) {
+            Map<String, Long> ownerForwards, RunData.Histogram wakeUp, List<Long> cachedAtEnd, int artilleryExit) {
     }
 
     static final String LEASE_EVENTS = "lease-events.json";
@@ -44,7 +44,7 @@ final class RecordedRun {
     static void write(Path dir, RunData d) throws IOException {
         Files.createDirectories(dir);
         AdminClient.JSON.writeValue(dir.resolve("run.json").toFile(), new RunFile(d.experiment(), d.settings(),
-                d.timeline(), d.replicaIds(), d.redisCalls(), d.redisSent(), d.leaseOutcomes(), d.wakeUp(),
+                d.timeline(), d.replicaIds(), d.redisCalls(), d.redisSent(), d.leaseOutcomes(), d.ownerForwards(), d.wakeUp(),
                 d.cachedAtEnd(), d.artilleryExit()));
         AdminClient.JSON.writeValue(dir.resolve("samples.json").toFile(),
                 new SamplesFile(d.samples(), d.bucketBoundsMs(), d.latencyMaxMs(), d.latencyBySecond()));
@@ -65,7 +65,7 @@ final class RecordedRun {
         return new RunData(run.experiment(), run.settings(), run.timeline(), run.replicaIds(), samples.samples(),
                 new TreeMap<>(samples.latencyBySecond()), samples.latencyBucketsMs(), samples.latencyMaxMs(), keys,
                 artilleryCounters(dir.resolve("artillery.json")), responses(dir.resolve("client.csv")),
-                spike(dir.resolve("spike.csv")), run.redisCalls(), run.redisSent(), run.leaseOutcomes(),
+                spike(dir.resolve("spike.csv")), run.redisCalls(), run.redisSent(), run.leaseOutcomes(), run.ownerForwards(),
                 leaseEvents == null ? null : leaseEvents.byId(), run.wakeUp(), run.cachedAtEnd(), run.artilleryExit());
     }
 

@@ -25,6 +25,9 @@ import io.herdlab.contract.ReplicaCommandLine;
  */
 final class ReplicaProcess implements AutoCloseable {
 
+    /** The preset whose replicas must know each other (owner routing's members). */
+    private static final String OWNER = io.herdlab.contract.Preset.OWNER.id();
+
     private final String id;
     private final int port;
     private final int managementPort;
@@ -59,8 +62,11 @@ final class ReplicaProcess implements AutoCloseable {
      * without a token and stop at once on SIGTERM), then the run's properties.
      */
     static ReplicaProcess start(String id, String preset, Setup setup, Path logDir) {
-        int port = freePort();
-        int managementPort = freePort();
+        return start(id, preset, setup, logDir, freePort(), freePort(), List.of());
+    }
+
+    private static ReplicaProcess start(String id, String preset, Setup setup, Path logDir, int port,
+            int managementPort, List<String> members) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(setup.jvmOptions());
@@ -73,6 +79,11 @@ final class ReplicaProcess implements AutoCloseable {
                 "--spring.r2dbc.username=postgres",
                 // the lab's own replicas: a HERD_ADMIN_TOKEN in the user's environment must not lock the lab out
                 "--herd.admin.token="));
+        if (!members.isEmpty()) {
+            // owner routing: every member's management URL, and which of them is this replica
+            command.add("--herd.owner.members=" + String.join(",", members));
+            command.add("--herd.owner.self=" + managementUrl(managementPort));
+        }
         command.addAll(setup.properties());
         Path log = logDir.resolve(id + ".log");
         try {
@@ -95,8 +106,15 @@ final class ReplicaProcess implements AutoCloseable {
      */
     static void startAll(Map<String, String> presetById, Function<String, Setup> setupById, Path logDir,
             Duration timeout, List<ReplicaProcess> started) throws InterruptedException {
+        // ports chosen up front, so that the replicas that route by owner can be told each other's
+        Map<String, int[]> ports = new java.util.LinkedHashMap<>();
+        presetById.keySet().forEach(id -> ports.put(id, new int[] {freePort(), freePort()}));
+        List<String> members = presetById.entrySet().stream().filter(e -> e.getValue().equals(OWNER))
+                .map(e -> managementUrl(ports.get(e.getKey())[1])).toList();
         for (Map.Entry<String, String> replica : presetById.entrySet()) {
-            started.add(start(replica.getKey(), replica.getValue(), setupById.apply(replica.getKey()), logDir));
+            int[] p = ports.get(replica.getKey());
+            started.add(start(replica.getKey(), replica.getValue(), setupById.apply(replica.getKey()), logDir, p[0],
+                    p[1], replica.getValue().equals(OWNER) ? members : List.of()));
             if (started.size() == 1) {
                 started.get(0).awaitReady(timeout);
             }
@@ -208,6 +226,10 @@ final class ReplicaProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static String managementUrl(int managementPort) {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     static int freePort() {

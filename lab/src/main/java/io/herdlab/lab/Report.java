@@ -24,7 +24,10 @@ final class Report {
             + "over the cache misses; n/a where the replicas did not count them. Redis-side commands per miss: every "
             + "command Redis served in the same interval (INFO commandstats), the commands run inside scripts "
             + "included, over the misses. Backstops fired: follower waits that ran out without a notice and asked "
-            + "Redis again (`" + Prometheus.LEASE + "{outcome=\"backstop\"}`). Wake-up: `" + WakeUp.METRIC
+            + "Redis again (`" + Prometheus.LEASE + "{outcome=\"backstop\"}`). Forwards per miss (owner routing's "
+            + "coordination cost): misses forwarded to the key's owner replica, answered (`" + Prometheus.OWNER_FORWARDS
+            + "`) or fallen back to a local load after the forward's bound (`" + Prometheus.OWNER_FALLBACKS + "`), over "
+            + "the misses; – for the other designs. Wake-up: `" + WakeUp.METRIC
             + "`, the followers' wait for the leader's value.";
     static final String DUPLICATES_LEGEND = "A key loaded n times cluster-wide has n − 1 duplicates. Under a lease each "
             + "is explained by one of the key's lease events (`/actuator/herd/lease-events`, every replica), each event "

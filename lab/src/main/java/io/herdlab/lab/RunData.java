@@ -24,6 +24,9 @@ import java.util.Map;
  *                           count them (runs recorded before the counter existed)
  * @param leaseOutcomes      lease outcome → events between the same two instants, summed over replicas and modes
  *                           ({@code herd_lease_total}); null where not recorded (older runs)
+ * @param ownerForwards      owner routing between the same two instants, summed over replicas: {@code forwards}
+ *                           (misses forwarded to their owner and answered) and {@code fallbacks} (forwards that found
+ *                           no owner in time); null where not recorded (older runs)
  * @param leaseEvents        user id → outcome → events that may explain a duplicate load, summed over the replicas
  *                           ({@code /actuator/herd/lease-events}); null where the replicas do not serve them
  * @param wakeUp             the follower wait histogram between the same two instants, all replicas
@@ -45,6 +48,7 @@ record RunData(
         Map<String, Long> redisCalls,
         Map<String, Long> redisSent,
         Map<String, Long> leaseOutcomes,
+        Map<String, Long> ownerForwards,
         Map<Long, Map<String, Long>> leaseEvents,
         Histogram wakeUp,
         List<Long> cachedAtEnd,
@@ -72,12 +76,13 @@ record RunData(
             case REDISSON -> "redisson";
             case LUA -> "lua";
             case TIERED, FULL -> "tiered";
+            case OWNER -> "owner";
         };
     }
 
-    /** Whether a lease coordinated the misses cluster-wide (every coalescer but none and local). */
+    /** Whether a lease coordinated the misses cluster-wide (every coalescer but none, local and owner). */
     boolean leased() {
-        return !coalescer().equals("none") && !coalescer().equals("local");
+        return !coalescer().equals("none") && !coalescer().equals("local") && !coalescer().equals("owner");
     }
 
     /**

@@ -19,8 +19,8 @@ final class ScalingAnswer {
     static final double PAYS_BY = 0.5;
     /** The lease the question is asked of, in order of preference when several ran. */
     static final List<Preset> LEASES = List.of(Preset.LUA, Preset.TIERED, Preset.REDISSON);
-    /** The three compared side by side at the largest replica count. */
-    static final List<Preset> COMPARED = List.of(Preset.LOCAL, Preset.LUA, Preset.TIERED);
+    /** The designs compared side by side at the largest replica count: per replica, the leases, owner routing. */
+    static final List<Preset> COMPARED = List.of(Preset.LOCAL, Preset.LUA, Preset.TIERED, Preset.OWNER);
 
     private ScalingAnswer() {
     }
@@ -76,8 +76,12 @@ final class ScalingAnswer {
     private static String describe(Preset preset, Scaling.Point x) {
         boolean leased = x.duplicates().coordination() != Duplicates.Coordination.NONE;
         long backstops = x.lease().backstops();
-        return String.format(Locale.ROOT, "**%s** %.2f reads per hot key, spike P99 %s, %s commands sent per miss%s, %s",
-                preset.id(), x.hotKeyReadsPerExpiry(), Fmt.ms(x.spikeP99Ms()), Fmt.sentPerMiss(x.lease()),
+        String cost = preset == Preset.OWNER
+                ? Fmt.ratio(x.lease().forwardsPerMiss()) + " forwards per miss (" + Fmt.count(x.lease().ownerFallbacks())
+                        + " fallbacks), " + Fmt.sentPerMiss(x.lease()) + " Redis commands"
+                : Fmt.sentPerMiss(x.lease()) + " commands";
+        return String.format(Locale.ROOT, "**%s** %.2f reads per hot key, spike P99 %s, %s sent per miss%s, %s",
+                preset.id(), x.hotKeyReadsPerExpiry(), Fmt.ms(x.spikeP99Ms()), cost,
                 !leased ? "" : backstops < 0 ? ", backstops n/a" : ", " + backstops + " backstop"
                         + (backstops == 1 ? "" : "s") + " fired", x.duplicates().brief());
     }

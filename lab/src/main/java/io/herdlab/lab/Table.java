@@ -71,12 +71,14 @@ final class Table {
     static String scaling(Scaling scaling) {
         StringBuilder t = new StringBuilder("| coalescer | replicas | DB reads per hot key per expiry | cluster duplicates "
                 + "| spike P99 | Redis commands sent per miss | Redis-side commands per miss (inside scripts included) "
-                + "| backstops fired | follower wake-up P50 / P99 | spike on the wire |\n"
-                + "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+                + "| backstops fired | forwards per miss (owner) | owner fallbacks | follower wake-up P50 / P99 "
+                + "| spike on the wire |\n"
+                + "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         scaling.curves().forEach((preset, points) -> points.forEach(p -> t.append(String.format(Locale.ROOT,
-                "| %s | %d | %.2f | %d | %s | %s | %s | %s | %s / %s | %s |%n", preset.id(), p.replicas(),
+                "| %s | %d | %.2f | %d | %s | %s | %s | %s | %s | %s | %s / %s | %s |%n", preset.id(), p.replicas(),
                 p.hotKeyReadsPerExpiry(), p.clusterDuplicates(), Fmt.ms(p.spikeP99Ms()), Fmt.sentPerMiss(p.lease()),
-                Fmt.ratio(p.redisServedPerMiss()), Fmt.count(p.lease().backstops()), Fmt.ms(p.wakeUpP50Ms()),
+                Fmt.ratio(p.redisServedPerMiss()), Fmt.count(p.lease().backstops()),
+                Fmt.ratio(p.lease().forwardsPerMiss()), Fmt.count(p.lease().ownerFallbacks()), Fmt.ms(p.wakeUpP50Ms()),
                 Fmt.ms(p.wakeUpP99Ms()), p.burst() ? "burst" : "**not a burst**"))));
         return t.toString();
     }

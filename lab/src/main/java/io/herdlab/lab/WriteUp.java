@@ -36,7 +36,9 @@ final class WriteUp {
             Preset.TIERED, "adds, to jitter, single-flight inside each replica in front of the Lua lease: one lease "
                     + "request per key per replica, one load per key",
             Preset.FULL, "combines jitter, local single-flight in front of the Lua lease, stale-while-revalidate, a "
-                    + "negative cache and a circuit breaker");
+                    + "negative cache and a circuit breaker",
+            Preset.OWNER, "adds, to jitter, owner routing: each key is loaded by its owner replica (rendezvous hashing "
+                    + "over the members), the others forward their miss to it: one load per key, no Redis lock");
 
     private final LabOptions options;
     private final List<ExperimentResult> results;

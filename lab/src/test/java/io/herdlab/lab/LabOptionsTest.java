@@ -13,11 +13,12 @@ class LabOptionsTest {
         LabOptions o = LabOptions.parse();
         assertThat(o.replicas()).isEqualTo(3);
         assertThat(o.spikeRequests()).isEqualTo(5000);
-        assertThat(o.experiments()).hasSize(12 + 16).first()
+        assertThat(o.experiments()).hasSize(14 + 20).first()
                 .isEqualTo(new Experiment(Preset.BASELINE, "uniform", 3, false));
         assertThat(o.experiments().stream().filter(Experiment::scaling).map(Experiment::id))
                 .startsWith("scaling-local-1r", "scaling-local-2r", "scaling-local-3r", "scaling-local-5r")
-                .contains("scaling-redisson-5r", "scaling-lua-1r", "scaling-tiered-3r");
+                .contains("scaling-redisson-5r", "scaling-lua-1r", "scaling-tiered-3r", "scaling-owner-5r");
+        assertThat(o.experiments()).extracting(Experiment::id).contains("owner-uniform", "owner-zipf");
         assertThat(o.postgresJdbc()).isNull();
         assertThat(o.redisUrl()).isNull();
     }
@@ -44,7 +45,7 @@ class LabOptionsTest {
         LabOptions o = LabOptions.parse("--experiments=scaling", "--scaling-replicas=1,2");
         assertThat(o.experiments()).extracting(Experiment::id).containsExactly("scaling-local-1r", "scaling-local-2r",
                 "scaling-lua-1r", "scaling-lua-2r", "scaling-tiered-1r", "scaling-tiered-2r", "scaling-redisson-1r",
-                "scaling-redisson-2r");
+                "scaling-redisson-2r", "scaling-owner-1r", "scaling-owner-2r");
         assertThat(o.experiments()).allSatisfy(e -> {
             assertThat(e.distribution()).isEqualTo("zipf");
             assertThat(e.replicaArgs()).containsExactly("--herd.mitigation.jitter-max=0s");

@@ -196,7 +196,7 @@ class RecordedRunTest {
         }
         Duplicates dup = Duplicates.of(new RunData(d.experiment(), d.settings(), d.timeline(), d.replicaIds(),
                 d.samples(), d.latencyBySecond(), d.bucketBoundsMs(), d.latencyMaxMs(), keys, d.artilleryCounters(),
-                d.artilleryResponses(), d.spike(), d.redisCalls(), d.redisSent(), d.leaseOutcomes(), events,
+                d.artilleryResponses(), d.spike(), d.redisCalls(), d.redisSent(), d.leaseOutcomes(), d.ownerForwards(), events,
                 d.wakeUp(), d.cachedAtEnd(), d.artilleryExit()));
         assertThat(dup.count(Duplicates.Cause.LEASE_LOST)).isEqualTo(2);
         assertThat(dup.count(Duplicates.Cause.REFUSED)).isEqualTo(1);
@@ -230,7 +230,7 @@ class RecordedRunTest {
         twice.put(1L, 2);
         Duplicates unrecorded = Duplicates.of(new RunData(old.experiment(), old.settings(), old.timeline(),
                 old.replicaIds(), old.samples(), old.latencyBySecond(), old.bucketBoundsMs(), old.latencyMaxMs(), twice,
-                old.artilleryCounters(), old.artilleryResponses(), old.spike(), old.redisCalls(), null, null, null,
+                old.artilleryCounters(), old.artilleryResponses(), old.spike(), old.redisCalls(), null, null, null, null,
                 old.wakeUp(), old.cachedAtEnd(), old.artilleryExit()));
         assertThat(unrecorded.coordination()).isEqualTo(Duplicates.Coordination.UNRECORDED);
         assertThat(unrecorded.brief()).isEqualTo("1 duplicate load, n/a: the replicas recorded no lease events per key "

@@ -82,7 +82,8 @@ final class HerdAdmin {
     private HerdSnapshot snapshot(List<HerdSnapshot.Activity> activity, @Nullable String activityError) {
         return new HerdSnapshot(herd.instanceId(), mitigation.preset().id(), mitigationView(), clock.millis(),
                 metrics.cacheSnapshot(), metrics.dbSnapshot(), pool.snapshot(), metrics.latencySnapshot(),
-                metrics.latencyBySecond(), metrics.coalesceSnapshot(), guard.state(), activity, activityError);
+                metrics.latencyBySecond(), metrics.coalesceSnapshot(), guard.state(), activity, activityError,
+                metrics.ownerSnapshot());
     }
 
     /**

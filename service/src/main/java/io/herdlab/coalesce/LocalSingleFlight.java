@@ -23,7 +23,8 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class LocalSingleFlight implements Coalescer {
 
-    private static final String SCOPE = "local";
+    /** The scope of a flight in front of the database or a lease; owner routing names its own. */
+    private static final String LOCAL = "local";
 
     /** One load in flight; {@code result} replays its single outcome to every caller. */
     private static final class Call {
@@ -44,12 +45,21 @@ public final class LocalSingleFlight implements Coalescer {
     private final Duration waitTimeout;
     private final CoalesceEvents events;
     private final Scheduler wakeups;
+    /** The {@code mode} its events are reported under. */
+    private final String scope;
 
     /**
      * @param downstream who loads for the leader: the database directly, or a lease across replicas
      * @param wakeups    where the callers that joined a flight are answered
      */
     public LocalSingleFlight(Coalescer downstream, Duration waitTimeout, CoalesceEvents events, Scheduler wakeups) {
+        this(LOCAL, downstream, waitTimeout, events, wakeups);
+    }
+
+    /** A flight whose events are reported under {@code scope}. */
+    public LocalSingleFlight(String scope, Coalescer downstream, Duration waitTimeout, CoalesceEvents events,
+            Scheduler wakeups) {
+        this.scope = scope;
         this.downstream = downstream;
         this.waitTimeout = waitTimeout;
         this.events = events;
@@ -69,26 +79,26 @@ public final class LocalSingleFlight implements Coalescer {
             Call call = new Call(false);
             Call existing = calls.putIfAbsent(id, call);
             if (existing == null) {
-                events.role(SCOPE, CoalesceRole.LEADER);
+                events.role(scope, CoalesceRole.LEADER);
                 start(id, call, downstream.load(id, lookup, load));
                 return call.result.asMono();
             }
             if (existing.refresh) {
                 return downstream.load(id, lookup, load); // a refresh answers nobody
             }
-            events.role(SCOPE, CoalesceRole.FOLLOWER);
+            events.role(scope, CoalesceRole.FOLLOWER);
             long start = System.nanoTime();
             return existing.result.asMono()
                     .publishOn(wakeups)
                     .doOnSuccess(entry -> {
                         long now = System.nanoTime();
-                        events.followerWaited(SCOPE, Duration.ofNanos(now - start));
+                        events.followerWaited(scope, Duration.ofNanos(now - start));
                         if (entry != null) {
-                            events.wokeUp(SCOPE, Duration.ofNanos(now - existing.doneNanos));
+                            events.wokeUp(scope, Duration.ofNanos(now - existing.doneNanos));
                         }
                     })
                     .timeout(waitTimeout, Mono.error(() -> {
-                        events.followerTimedOut(SCOPE);
+                        events.followerTimedOut(scope);
                         return new UnavailableException("timed out after " + waitTimeout.toMillis()
                                 + " ms waiting for another request to load user " + id, Duration.ofSeconds(1));
                     }));
@@ -102,7 +112,7 @@ public final class LocalSingleFlight implements Coalescer {
             if (calls.putIfAbsent(id, call) != null) {
                 return Mono.empty(); // somebody here is loading it already
             }
-            events.role(SCOPE, CoalesceRole.LEADER);
+            events.role(scope, CoalesceRole.LEADER);
             start(id, call, downstream.refresh(id, lookup, load).then(Mono.<CacheEntry>empty()));
             return call.result.asMono().then();
         });

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 import io.herdlab.contract.HerdSnapshot;
 import io.herdlab.contract.LeaseOutcome;
@@ -56,6 +57,14 @@ public final class HerdMetrics {
     private final LongAdder dbDuplicatesSinceReset = new LongAdder();
     private final LongAdder timeoutsSinceReset = new LongAdder();
     private final LongAdder invalidationFailuresSinceReset = new LongAdder();
+    // owner routing since the reset: forwards answered and their total time, fallbacks, loads as owner
+    private final LongAdder forwardsSinceReset = new LongAdder();
+    private final LongAdder forwardNanosSinceReset = new LongAdder();
+    private final LongAdder fallbacksSinceReset = new LongAdder();
+    private final LongAdder servedAsOwnerSinceReset = new LongAdder();
+    private final LongAdder servedForwardedSinceReset = new LongAdder();
+    /** The live members owner routing counts now; 0 until {@link #ownerMembers} is given one. */
+    private volatile IntSupplier liveMembers = () -> 0;
     /** Micrometer counters by name and tags, so each tag combination keeps its own series. */
     private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
     /** Micrometer timers by name and mode, looked up once per combination (followers record per request). */
@@ -186,6 +195,49 @@ public final class HerdMetrics {
         leaseEvents.record(id, outcome);
     }
 
+    /** A miss was forwarded to its owner, which answered after {@code took}: {@code herd_owner_forward_seconds}. */
+    public void ownerForward(Duration took) {
+        modeTimer("herd.owner.forward", "owner").record(took);
+        forwardsSinceReset.increment();
+        forwardNanosSinceReset.add(took.toNanos());
+    }
+
+    /** A forward found no owner in time and this replica loaded the key itself: {@code herd_owner_fallbacks_total}. */
+    public void ownerFallback() {
+        counter("herd.owner.fallbacks").increment();
+        fallbacksSinceReset.increment();
+    }
+
+    /**
+     * This replica loaded a key as its owner for one of its own requests, or answered a forwarded read:
+     * {@code herd_owner_served_total{via=self|forward}}.
+     */
+    public void ownerServed(boolean forwarded) {
+        counter("herd.owner.served", "via", forwarded ? "forward" : "self").increment();
+        (forwarded ? servedForwardedSinceReset : servedAsOwnerSinceReset).increment();
+    }
+
+    /**
+     * Owner routing runs here: its live members, as {@code herd_owner_members} and in the
+     * snapshot; its forward and fallback meters registered at 0, so a pod that has not forwarded
+     * yet still shows on the dashboard.
+     */
+    public void ownerMembers(IntSupplier live) {
+        this.liveMembers = live;
+        modeTimer("herd.owner.forward", "owner");
+        counter("herd.owner.fallbacks");
+        Gauge.builder("herd.owner.members", live, IntSupplier::getAsInt)
+                .description("members owner routing counts as live, this replica included").register(registry);
+    }
+
+    public HerdSnapshot.Owner ownerSnapshot() {
+        long forwards = forwardsSinceReset.sum();
+        return new HerdSnapshot.Owner(forwards, fallbacksSinceReset.sum(), servedAsOwnerSinceReset.sum(),
+                servedForwardedSinceReset.sum(),
+                forwards == 0 ? 0 : Math.round(forwardNanosSinceReset.sum() / 1e5 / forwards) / 10.0,
+                liveMembers.getAsInt());
+    }
+
     public void refresh(RefreshKind kind) {
         counter("herd.cache.refreshes", "kind", kind.tag).increment();
         refreshes.increment(kind);
@@ -204,6 +256,11 @@ public final class HerdMetrics {
         dbDuplicatesSinceReset.reset();
         timeoutsSinceReset.reset();
         invalidationFailuresSinceReset.reset();
+        forwardsSinceReset.reset();
+        forwardNanosSinceReset.reset();
+        fallbacksSinceReset.reset();
+        servedAsOwnerSinceReset.reset();
+        servedForwardedSinceReset.reset();
         keyQueries.reset();
         leaseEvents.reset();
         latency.reset();

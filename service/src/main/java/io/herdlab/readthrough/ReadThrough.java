@@ -32,6 +32,8 @@ public final class ReadThrough {
 
     private final UserCache cache;
     private final Coalescer coalescer;
+    /** Who serves a read another replica forwarded here (owner routing); null: nobody forwards here. */
+    private final Coalescer forwarded;
     private final RowSource source;
     private final DbGuard guard;
     private final HerdMetrics metrics;
@@ -39,10 +41,11 @@ public final class ReadThrough {
     /** Keys with a background refresh running in this replica; bounded by the loads in flight. */
     private final Set<Long> refreshing = ConcurrentHashMap.newKeySet();
 
-    ReadThrough(UserCache cache, Coalescer coalescer, RowSource source, DbGuard guard, HerdMetrics metrics,
-            Mitigation mitigation) {
+    ReadThrough(UserCache cache, Coalescer coalescer, Coalescer forwarded, RowSource source, DbGuard guard,
+            HerdMetrics metrics, Mitigation mitigation) {
         this.cache = cache;
         this.coalescer = coalescer;
+        this.forwarded = forwarded;
         this.source = source;
         this.guard = guard;
         this.metrics = metrics;
@@ -51,26 +54,46 @@ public final class ReadThrough {
 
     /** The entry for user {@code id}: from the cache, or loaded once per the mitigation. */
     public Mono<CacheEntry> read(long id) {
+        return read(id, coalescer);
+    }
+
+    /** Whether this replica serves reads forwarded by others (it routes misses to owners). */
+    public boolean servesForwarded() {
+        return forwarded != null;
+    }
+
+    /**
+     * A read another replica forwarded here because it believes this one owns the key: served
+     * from the cache or loaded here, never forwarded again.
+     */
+    public Mono<CacheEntry> readForwarded(long id) {
+        if (forwarded == null) {
+            return Mono.error(new IllegalStateException("this replica does not route by owner"));
+        }
+        return read(id, forwarded);
+    }
+
+    private Mono<CacheEntry> read(long id, Coalescer coalescer) {
         return coalescer.lookup(id).flatMap(lookup -> {
             metrics.cache(lookup.result());
             return switch (lookup.result()) {
                 case HIT -> {
                     if (mitigation.earlyRefresh() && refreshEarly(lookup.entry())) {
-                        refreshInBackground(id, lookup, RefreshKind.EARLY);
+                        refreshInBackground(coalescer, id, lookup, RefreshKind.EARLY);
                     }
                     yield Mono.just(lookup.entry());
                 }
                 case NEGATIVE -> Mono.just(lookup.entry());
                 case STALE -> {
                     if (mitigation.staleWhileRevalidate()) {
-                        refreshInBackground(id, lookup, RefreshKind.STALE);
+                        refreshInBackground(coalescer, id, lookup, RefreshKind.STALE);
                         yield Mono.just(lookup.entry());
                     }
                     // kept only for early refresh: load now, but serve the stale value if that fails
-                    yield load(id, lookup).onErrorResume(UnavailableException.class,
+                    yield load(coalescer, id, lookup).onErrorResume(UnavailableException.class,
                             error -> Mono.just(lookup.entry()));
                 }
-                case MISS, ERROR -> load(id, lookup);
+                case MISS, ERROR -> load(coalescer, id, lookup);
             };
         });
     }
@@ -93,7 +116,7 @@ public final class ReadThrough {
                 });
     }
 
-    private Mono<CacheEntry> load(long id, Lookup lookup) {
+    private Mono<CacheEntry> load(Coalescer coalescer, long id, Lookup lookup) {
         return coalescer.load(id, lookup, () -> fetch(id));
     }
 
@@ -108,7 +131,7 @@ public final class ReadThrough {
     }
 
     /** One background reload per key in this replica; across replicas the coalescer decides. */
-    private void refreshInBackground(long id, Lookup lookup, RefreshKind kind) {
+    private void refreshInBackground(Coalescer coalescer, long id, Lookup lookup, RefreshKind kind) {
         if (!refreshing.add(id)) {
             return;
         }

@@ -1,6 +1,12 @@
 package io.herdlab.users;
 
+import java.util.function.LongFunction;
+
+import io.herdlab.problem.Problems;
 import io.herdlab.problem.Refusal;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
 
 /** Parses the {@code {id}} of a users route: a positive whole number below 2^53. */
 final class UserIds {
@@ -20,6 +26,22 @@ final class UserIds {
             throw Refusal.badRequest("user id must be between 1 and " + MAX + ", not " + raw);
         }
         return id;
+    }
+
+    /**
+     * A router function's answer about the user its {@code {id}} names: {@code handler}'s, or the
+     * problem a bad id or the handler's error is answered with.
+     */
+    static Mono<ServerResponse> answer(ServerRequest request, Problems problems,
+            LongFunction<Mono<ServerResponse>> handler) {
+        long id;
+        try {
+            id = parse(request.pathVariable("id"));
+        }
+        catch (Refusal ex) {
+            return problems.respond(ex, request);
+        }
+        return handler.apply(id).onErrorResume(error -> problems.respond(error, request));
     }
 
     private static String abbreviate(String raw) {

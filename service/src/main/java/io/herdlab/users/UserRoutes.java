@@ -1,7 +1,6 @@
 package io.herdlab.users;
 
 import io.herdlab.problem.Problems;
-import io.herdlab.problem.Refusal;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -53,17 +52,8 @@ class UserRoutes {
     private static RouterFunction<ServerResponse> route(UserService users, Problems problems) {
         // HEAD as well, as an annotated GET mapping would (WebFlux drops the body)
         return RouterFunctions.route(RequestPredicates.methods(HttpMethod.GET, HttpMethod.HEAD)
-                .and(RequestPredicates.path("/users/{id}")), request -> {
-            long id;
-            try {
-                id = UserIds.parse(request.pathVariable("id"));
-            }
-            catch (Refusal ex) {
-                return problems.respond(ex, request);
-            }
-            return users.get(id)
-                    .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(json))
-                    .onErrorResume(error -> problems.respond(error, request));
-        });
+                .and(RequestPredicates.path("/users/{id}")), request -> UserIds.answer(request, problems,
+                        id -> users.get(id).flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                                .bodyValue(json))));
     }
 }

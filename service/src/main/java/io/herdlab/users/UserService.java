@@ -42,6 +42,16 @@ public final class UserService {
                 : Mono.error(Refusal.noSuchUser(id)));
     }
 
+    /** Whether reads forwarded by other replicas are served here (owner routing). */
+    boolean servesForwarded() {
+        return reads.servesForwarded();
+    }
+
+    /** A read another replica forwarded here as the key's owner: the entry, never forwarded again. */
+    Mono<CacheEntry> getForwarded(long id) {
+        return reads.readForwarded(id);
+    }
+
     /**
      * Updates the row through the database guard, then drops the cached copy (retried
      * briefly; a 503 says when that failed, so the client can repeat the PUT).

@@ -61,14 +61,7 @@ class LeaseFailureTest {
 
     /** Waits until a user query with its simulated cost runs in {@code db}. */
     static void awaitSlowQuery(TestDatabase db) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            if (db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    + " AND state = 'active' AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()") > 0) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the leader's query never started");
+        db.awaitSlowQuery();
     }
 
     @ParameterizedTest

@@ -50,6 +50,9 @@ class DashboardMetricsExportedTest {
 				"--herd.mitigation.jitter-max=0s", "--herd.db.query-delay=300ms",
 				"--herd.mitigation.wait-timeout=50ms");
 		replicas.add(lua);
+		// owner routing on its own (no other member): its forward and fallback meters, at 0
+		replicas.add(Replica.start("metrics-owner", db, prefix, "--server.shutdown=immediate",
+				"--herd.mitigation.preset=owner"));
 
 		full.adminPost("seed", Map.of("users", 20));
 		Burst.get(List.of(full), 20, i -> 7L); // miss: a leader, followers, a lease, a DB query

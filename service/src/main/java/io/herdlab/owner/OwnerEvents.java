@@ -1,0 +1,19 @@
+package io.herdlab.owner;
+
+import java.time.Duration;
+
+/** What owner routing reports, so that the mechanism stays free of metrics. */
+public interface OwnerEvents {
+
+    /** A miss was forwarded to its owner, which answered (200, 404 or 503) after {@code took}. */
+    void forwarded(Duration took);
+
+    /** A forward found no owner in time; this replica loads the key itself. */
+    void fallback();
+
+    /**
+     * This replica acted as a key's owner: it loaded the key for one of its own requests
+     * ({@code forwarded} false), or it answered a read forwarded to it, from the cache or by loading.
+     */
+    void servedAsOwner(boolean forwarded);
+}
