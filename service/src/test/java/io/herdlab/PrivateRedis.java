@@ -88,6 +88,7 @@ public final class PrivateRedis implements AutoCloseable {
         return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port + "/" + database;
     }
 
+    /** Sleeps, keeping an interrupt as the thread's flag rather than an exception. */
     public static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -118,7 +118,7 @@ public final class ProcessReplica implements AutoCloseable {
             catch (RuntimeException notYet) {
                 // not listening yet
             }
-            sleep(200);
+            PrivateRedis.sleep(200);
         }
         throw new IllegalStateException("replica process not ready after 90 s; see " + log);
     }
@@ -216,15 +216,6 @@ public final class ProcessReplica implements AutoCloseable {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
         }
     }
 
