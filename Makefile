@@ -15,7 +15,7 @@ PORT ?= $(or $(SERVER_PORT),8080)
 ADMIN_PORT ?= $(or $(MANAGEMENT_SERVER_PORT),8081)
 # what make check leaves out: the lab's end-to-end run (make lab PROFILE=quick) and the fault
 # injection suites (replicas frozen, Redis killed, a Redis Cluster's master killed, failed over or its
-# slot migrated mid-herd, the cluster herd itself, tables locked, make run's service killed -9 and
+# slot migrated mid-herd, the cluster herd itself, an owner replica killed or frozen mid-load, tables locked, make run's service killed -9 and
 # its embedded servers cleaned up by the next start), more than half of make test's time
 SLOW_TESTS = !LabQuickProfileTest,!LeaseUnderStressTest,!LeaseFailureTest,!MultiReplicaCoalescingTest,!PausedLeaderTest,!EmbeddedStopTest,!ClusterHerdTest,!ClusterFaultsTest,!OwnerRoutingTest
 
