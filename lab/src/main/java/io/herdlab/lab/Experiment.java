@@ -12,11 +12,11 @@ import io.herdlab.contract.Preset;
  *
  * @param scaling part of the scaling set: its id names the replica count, and jitter is off
  */
-record Experiment(Preset preset, String distribution, int replicas, boolean scaling) {
+public record Experiment(Preset preset, String distribution, int replicas, boolean scaling) {
 
-    static final List<String> DISTRIBUTIONS = List.of("uniform", "zipf");
+    public static final List<String> DISTRIBUTIONS = List.of("uniform", "zipf");
     /** The coalescers the scaling set compares, and its key distribution (hot keys are where they differ). */
-    static final List<Preset> SCALING_PRESETS = List.of(Preset.LOCAL, Preset.LUA, Preset.TIERED, Preset.REDISSON,
+    public static final List<Preset> SCALING_PRESETS = List.of(Preset.LOCAL, Preset.LUA, Preset.TIERED, Preset.REDISSON,
             Preset.OWNER);
     static final String SCALING_DISTRIBUTION = "zipf";
     /** What turns jitter off in a replica: the property the service reads. */
@@ -44,7 +44,7 @@ record Experiment(Preset preset, String distribution, int replicas, boolean scal
     }
 
     /** Extra replica properties this experiment needs. */
-    List<String> replicaArgs() {
+    public List<String> replicaArgs() {
         return scaling ? List.of(JITTER_OFF) : List.of();
     }
 
@@ -54,7 +54,7 @@ record Experiment(Preset preset, String distribution, int replicas, boolean scal
     }
 
     /** File-name friendly, e.g. {@code baseline-uniform} or {@code scaling-lua-3r}. */
-    String id() {
+    public String id() {
         return scaling ? "scaling-" + preset.id() + "-" + replicas + "r" : preset.id() + "-" + distribution;
     }
 

@@ -10,6 +10,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import io.herdlab.lab.analysis.ExperimentResult;
+import io.herdlab.lab.data.RecordedRun;
+import io.herdlab.lab.data.RunData;
+import io.herdlab.lab.report.Prose;
+import io.herdlab.lab.report.RawData;
+import io.herdlab.lab.report.Report;
+import io.herdlab.lab.run.ArtilleryRunner;
+import io.herdlab.lab.run.Backends;
+import io.herdlab.lab.run.ExperimentRun;
+import io.herdlab.lab.run.Progress;
+
 /** The whole matrix: the backends once, every experiment in turn, then the report. */
 final class Lab {
 

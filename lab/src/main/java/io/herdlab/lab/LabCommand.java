@@ -4,6 +4,12 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 
+import io.herdlab.lab.harness.BenchTable;
+import io.herdlab.lab.harness.ColdBurst;
+import io.herdlab.lab.harness.HarnessOptions;
+import io.herdlab.lab.harness.HitTargets;
+import io.herdlab.lab.report.Report;
+
 /**
  * {@code java -jar lab/target/herdlab-lab.jar [--name=value ...]}: the local multi-replica lab. A plain
  * Java program (no Spring context of its own): it starts PostgreSQL and Redis, the replicas as

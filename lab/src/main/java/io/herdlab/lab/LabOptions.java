@@ -18,7 +18,7 @@ import java.util.Map;
  * @param redisUrl     an existing Redis, or null for the embedded one
  * @param reportFrom   a report folder whose recorded runs are rendered again instead of running anything, or null
  */
-record LabOptions(
+public record LabOptions(
         Profile profile,
         List<Experiment> experiments,
         int replicas,
@@ -38,9 +38,9 @@ record LabOptions(
         Path reportFrom) {
 
     /** The service module's jar, which the replicas run (relative to the repository root, where make lab runs). */
-    static final String SERVICE_JAR = "service/target/herdlab.jar";
+    public static final String SERVICE_JAR = "service/target/herdlab.jar";
     /** Where the lab's own jar is built: what the report names as the command that made it. */
-    static final String LAB_JAR = "lab/target/herdlab-lab.jar";
+    public static final String LAB_JAR = "lab/target/herdlab-lab.jar";
     /** The service's main class, for {@code --classpath} (the end-to-end test runs the replicas from its classpath). */
     static final String SERVICE_MAIN = "io.herdlab.HerdlabApplication";
     static final List<Integer> SCALING_REPLICAS = List.of(1, 2, 3, 5);
@@ -78,7 +78,7 @@ record LabOptions(
                                           there and rewrite its report (give the same --profile it ran with)
             """;
 
-    static LabOptions parse(String... args) {
+    public static LabOptions parse(String... args) {
         Option o = Option.parse(args);
         Profile profile = Profile.parse(o.get("profile", "default"));
         List<String> presets = o.list("experiments", profile.experiments);
@@ -143,14 +143,14 @@ record LabOptions(
     }
 
     /** Bad command line; a null message asks for the usage text alone. */
-    static final class UsageException extends IllegalArgumentException {
-        UsageException(String message) {
+    public static final class UsageException extends IllegalArgumentException {
+        public UsageException(String message) {
             super(message);
         }
     }
 
     /** The given options, remembering which were read (the burst harness's commands read theirs here too). */
-    static final class Option {
+    public static final class Option {
         private final Map<String, String> given;
         private final List<String> read = new ArrayList<>();
 
@@ -159,7 +159,7 @@ record LabOptions(
         }
 
         /** {@code --name=value} arguments; {@code -h} or {@code --help} asks for the usage text. */
-        static Option parse(String... args) {
+        public static Option parse(String... args) {
             Map<String, String> given = new LinkedHashMap<>();
             for (String arg : args) {
                 if (arg.equals("-h") || arg.equals("--help")) {
@@ -174,23 +174,23 @@ record LabOptions(
             return new Option(given);
         }
 
-        String get(String name, String fallback) {
+        public String get(String name, String fallback) {
             read.add(name);
             String value = given.get(name);
             return value == null || value.isEmpty() ? fallback : value;
         }
 
-        String nullable(String name) {
+        public String nullable(String name) {
             String value = get(name, "");
             return value.isEmpty() ? null : value;
         }
 
-        int integer(String name, int fallback) {
+        public int integer(String name, int fallback) {
             String value = get(name, "");
             return value.isEmpty() ? fallback : parseInt(name, value);
         }
 
-        List<String> list(String name, List<String> fallback) {
+        public List<String> list(String name, List<String> fallback) {
             String value = get(name, "");
             if (value.isEmpty()) {
                 return fallback;
@@ -203,7 +203,7 @@ record LabOptions(
         }
 
         /** Fails naming the options nobody read. */
-        void requireAllRead() {
+        public void requireAllRead() {
             if (!unused().isEmpty()) {
                 throw new UsageException("unknown option(s): " + unused());
             }

@@ -17,15 +17,15 @@ import java.util.Locale;
  * @param experiments          presets of the matrix, and {@code scaling} for the scaling set
  * @param expectedRunSeconds   the scenario's phases added up, for the progress line only
  */
-enum Profile {
+public enum Profile {
 
     DEFAULT("lab", Duration.ofSeconds(60), 3, 5000,
             List.of("baseline", "jitter", "full", "local", "redisson", "lua", "owner", "scaling"), List.of("uniform", "zipf"),
             92),
     QUICK("lab-quick", Duration.ofSeconds(15), 2, 1000, List.of("baseline", "jitter", "full"), List.of("uniform"), 27);
 
-    final String artilleryEnvironment;
-    final Duration cacheTtl;
+    public final String artilleryEnvironment;
+    public final Duration cacheTtl;
     final int replicas;
     final int spikeRequests;
     final List<String> experiments;
@@ -51,7 +51,7 @@ enum Profile {
         };
     }
 
-    String id() {
+    public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -10,6 +10,10 @@ import java.util.stream.Stream;
 
 import io.herdlab.RepositoryRoot;
 import io.herdlab.TestDatabase;
+import io.herdlab.lab.analysis.ExperimentResult;
+import io.herdlab.lab.data.AdminClient;
+import io.herdlab.lab.data.RecordedRun;
+import io.herdlab.lab.report.Report;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
