@@ -8,6 +8,7 @@ import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.CoalesceRole;
+import io.herdlab.metrics.CoalesceScope;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
@@ -22,9 +23,6 @@ import reactor.core.scheduler.Scheduler;
  * hundreds of callers there held every other Redis reply of this replica for seconds.
  */
 public final class LocalSingleFlight implements Coalescer {
-
-    /** The scope of a flight in front of the database or a lease; owner routing names its own. */
-    private static final String LOCAL = "local";
 
     /** One load in flight; {@code result} replays its single outcome to every caller. */
     private static final class Call {
@@ -46,18 +44,18 @@ public final class LocalSingleFlight implements Coalescer {
     private final CoalesceEvents events;
     private final Scheduler wakeups;
     /** The {@code mode} its events are reported under. */
-    private final String scope;
+    private final CoalesceScope scope;
 
     /**
      * @param downstream who loads for the leader: the database directly, or a lease across replicas
      * @param wakeups    where the callers that joined a flight are answered
      */
     public LocalSingleFlight(Coalescer downstream, Duration waitTimeout, CoalesceEvents events, Scheduler wakeups) {
-        this(LOCAL, downstream, waitTimeout, events, wakeups);
+        this(CoalesceScope.LOCAL, downstream, waitTimeout, events, wakeups);
     }
 
     /** A flight whose events are reported under {@code scope}. */
-    public LocalSingleFlight(String scope, Coalescer downstream, Duration waitTimeout, CoalesceEvents events,
+    public LocalSingleFlight(CoalesceScope scope, Coalescer downstream, Duration waitTimeout, CoalesceEvents events,
             Scheduler wakeups) {
         this.scope = scope;
         this.downstream = downstream;

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.herdlab.coalesce.CoalesceEvents;
 import io.herdlab.contract.LeaseOutcome;
+import io.herdlab.metrics.CoalesceScope;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -19,13 +20,13 @@ final class Follower {
     /** How long past the holder's lease time a follower waits before it asks Redis again. */
     static final Duration BACKSTOP_MARGIN = Duration.ofMillis(250);
 
-    private final String scope;
+    private final CoalesceScope scope;
     private final Notices notices;
     private final Scheduler timers;
     private final Scheduler wakeups;
     private final CoalesceEvents events;
 
-    Follower(String scope, Notices notices, LeaseThreads threads, CoalesceEvents events) {
+    Follower(CoalesceScope scope, Notices notices, LeaseThreads threads, CoalesceEvents events) {
         this.scope = scope;
         this.notices = notices;
         this.timers = threads.timers();

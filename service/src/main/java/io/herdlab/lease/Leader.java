@@ -5,8 +5,9 @@ import java.util.function.Supplier;
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.CoalesceEvents;
-import io.herdlab.guard.UnavailableException;
 import io.herdlab.contract.LeaseOutcome;
+import io.herdlab.guard.UnavailableException;
+import io.herdlab.metrics.CoalesceScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -22,13 +23,13 @@ final class Leader {
 
     private static final Logger log = LoggerFactory.getLogger(Leader.class);
 
-    private final String scope;
+    private final CoalesceScope scope;
     private final LeaseStore store;
     private final UserCache cache;
     private final Renewals renewals;
     private final CoalesceEvents events;
 
-    Leader(String scope, LeaseStore store, UserCache cache, Renewals renewals, CoalesceEvents events) {
+    Leader(CoalesceScope scope, LeaseStore store, UserCache cache, Renewals renewals, CoalesceEvents events) {
         this.scope = scope;
         this.store = store;
         this.cache = cache;

@@ -7,14 +7,15 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.herdlab.cache.CacheEntry;
-import io.herdlab.cache.UserCache;
 import io.herdlab.cache.UserCache.Lookup;
+import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.CoalesceEvents;
 import io.herdlab.coalesce.Coalescer;
+import io.herdlab.contract.LeaseOutcome;
 import io.herdlab.guard.UnavailableException;
 import io.herdlab.metrics.CoalesceRole;
+import io.herdlab.metrics.CoalesceScope;
 import io.herdlab.metrics.HerdMetrics.CacheResult;
-import io.herdlab.contract.LeaseOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -42,7 +43,7 @@ final class LeaseCoalescer implements Coalescer {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseCoalescer.class);
 
-    private final String scope;
+    private final CoalesceScope scope;
     private final LeaseStore store;
     private final UserCache cache;
     private final Renewals renewals;
@@ -60,13 +61,13 @@ final class LeaseCoalescer implements Coalescer {
      * @param threads        the protocol's timers and clock, and where followers are woken
      * @param redisReachable false while the client has no connection to Redis: load directly
      */
-    LeaseCoalescer(String scope, LeaseStore store, UserCache cache, Notices notices, Duration leaseTime,
+    LeaseCoalescer(CoalesceScope scope, LeaseStore store, UserCache cache, Notices notices, Duration leaseTime,
             Duration waitTimeout, BooleanSupplier redisReachable, LeaseThreads threads, CoalesceEvents events) {
         this(scope, store, cache, notices, leaseTime, waitTimeout, redisReachable, false, threads, events);
     }
 
     /** @param clustered a Redis Cluster: a node out of reach makes callers wait, not load directly */
-    LeaseCoalescer(String scope, LeaseStore store, UserCache cache, Notices notices, Duration leaseTime,
+    LeaseCoalescer(CoalesceScope scope, LeaseStore store, UserCache cache, Notices notices, Duration leaseTime,
             Duration waitTimeout, BooleanSupplier redisReachable, boolean clustered, LeaseThreads threads,
             CoalesceEvents events) {
         this.scope = scope;

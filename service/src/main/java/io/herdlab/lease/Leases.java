@@ -14,6 +14,7 @@ import io.herdlab.cache.RedisSettings;
 import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.CoalesceEvents;
 import io.herdlab.coalesce.Coalescer;
+import io.herdlab.metrics.CoalesceScope;
 import io.herdlab.metrics.RedisCommandCounter;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
@@ -85,7 +86,7 @@ public final class Leases implements AutoCloseable {
             setNx.preload().onErrorResume(error -> Mono.empty()).block(Duration.ofSeconds(10));
             store = setNx;
         }
-        coalescer = new LeaseCoalescer(redisson ? "redisson" : "lua", store, context.cache(), notices, m.leaseTime(),
+        coalescer = new LeaseCoalescer(redisson ? CoalesceScope.REDISSON : CoalesceScope.LUA, store, context.cache(), notices, m.leaseTime(),
                 m.waitTimeout(), redis::isOpen, redis.clustered(), new LeaseThreads(timers, context.wakeups()),
                 context.events());
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.herdlab.coalesce.CoalesceEvents;
 import io.herdlab.contract.LeaseOutcome;
+import io.herdlab.metrics.CoalesceScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -36,7 +37,7 @@ final class Renewals {
     /** The most leases one renewal call carries. */
     static final int BATCH = 100;
 
-    private final String scope;
+    private final CoalesceScope scope;
     private final LeaseStore store;
     private final long renewEveryMs;
     private final Duration tick;
@@ -47,7 +48,7 @@ final class Renewals {
     /** Ticks while a lease is held; null when none is. */
     private Disposable ticker; // guarded by this
 
-    Renewals(String scope, LeaseStore store, Duration leaseTime, Scheduler timers, CoalesceEvents events) {
+    Renewals(CoalesceScope scope, LeaseStore store, Duration leaseTime, Scheduler timers, CoalesceEvents events) {
         this.scope = scope;
         this.store = store;
         this.renewEveryMs = leaseTime.dividedBy(3).toMillis();

@@ -156,22 +156,22 @@ public final class HerdMetrics {
         return dbQueryTimer;
     }
 
-    public void coalesceRole(String mode, CoalesceRole role) {
-        counter("herd.coalesce", "mode", mode, "role", role.tag).increment();
+    public void coalesceRole(CoalesceScope mode, CoalesceRole role) {
+        counter("herd.coalesce", "mode", mode.tag, "role", role.tag).increment();
         roles.increment(role);
     }
 
-    public void coalesceWait(String mode, Duration waited) {
+    public void coalesceWait(CoalesceScope mode, Duration waited) {
         modeTimer("herd.coalesce.wait", mode).record(waited);
     }
 
     /** A lease follower answered this long after its leader's fill was written. */
-    public void wakeUp(String mode, Duration sinceFill) {
+    public void wakeUp(CoalesceScope mode, Duration sinceFill) {
         modeTimer("herd.coalesce.wakeup", mode).record(sinceFill);
     }
 
-    private Timer modeTimer(String name, String mode) {
-        return modeTimers.computeIfAbsent(List.of(name, mode), k -> registry.timer(name, "mode", mode));
+    private Timer modeTimer(String name, CoalesceScope mode) {
+        return modeTimers.computeIfAbsent(List.of(name, mode.tag), k -> registry.timer(name, "mode", mode.tag));
     }
 
     /** A write's cached copy could not be dropped (the PUT answered 503). */
@@ -180,8 +180,8 @@ public final class HerdMetrics {
         invalidationFailuresSinceReset.increment();
     }
 
-    public void coalesceTimeout(String mode) {
-        counter("herd.coalesce.timeouts", "mode", mode).increment();
+    public void coalesceTimeout(CoalesceScope mode) {
+        counter("herd.coalesce.timeouts", "mode", mode.tag).increment();
         timeoutsSinceReset.increment();
     }
 
@@ -189,15 +189,15 @@ public final class HerdMetrics {
      * A lease event about user {@code id}: {@code herd_lease_total{mode,outcome}}, and kept per
      * key when it may explain a duplicate load (see {@link #leaseEventsPerKey()}).
      */
-    public void lease(String mode, LeaseOutcome outcome, long id) {
-        counter("herd.lease", "mode", mode, "outcome", outcome.tag()).increment();
+    public void lease(CoalesceScope mode, LeaseOutcome outcome, long id) {
+        counter("herd.lease", "mode", mode.tag, "outcome", outcome.tag()).increment();
         leaseOutcomes.increment(outcome);
         leaseEvents.record(id, outcome);
     }
 
     /** A miss was forwarded to its owner, which answered after {@code took}: {@code herd_owner_forward_seconds}. */
     public void ownerForward(Duration took) {
-        modeTimer("herd.owner.forward", "owner").record(took);
+        modeTimer("herd.owner.forward", CoalesceScope.OWNER).record(took);
         forwardsSinceReset.increment();
         forwardNanosSinceReset.add(took.toNanos());
     }
@@ -224,7 +224,7 @@ public final class HerdMetrics {
      */
     public void ownerMembers(IntSupplier live) {
         this.liveMembers = live;
-        modeTimer("herd.owner.forward", "owner");
+        modeTimer("herd.owner.forward", CoalesceScope.OWNER);
         counter("herd.owner.fallbacks");
         Gauge.builder("herd.owner.members", live, IntSupplier::getAsInt)
                 .description("members owner routing counts as live, this replica included").register(registry);

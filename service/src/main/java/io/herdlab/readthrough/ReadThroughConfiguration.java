@@ -11,11 +11,12 @@ import io.herdlab.coalesce.CoalesceEvents;
 import io.herdlab.coalesce.Coalescer;
 import io.herdlab.coalesce.LocalSingleFlight;
 import io.herdlab.coalesce.NoCoalescer;
+import io.herdlab.contract.LeaseOutcome;
 import io.herdlab.guard.DbGuard;
 import io.herdlab.lease.Leases;
 import io.herdlab.metrics.CoalesceRole;
+import io.herdlab.metrics.CoalesceScope;
 import io.herdlab.metrics.HerdMetrics;
-import io.herdlab.contract.LeaseOutcome;
 import io.herdlab.metrics.RedisCommandCounter;
 import io.herdlab.owner.OwnerCoalescer;
 import io.herdlab.owner.OwnerEvents;
@@ -74,7 +75,7 @@ class ReadThroughConfiguration {
      */
     private static Coalescers owner(Mitigation mitigation, UserCache cache, MeteredEvents events, Scheduler wakeups,
             OwnerProperties properties, int managementPort) {
-        Coalescer ownerFlight = new LocalSingleFlight("owner", NoCoalescer.rechecking(cache), mitigation.waitTimeout(),
+        Coalescer ownerFlight = new LocalSingleFlight(CoalesceScope.OWNER, NoCoalescer.rechecking(cache), mitigation.waitTimeout(),
                 events, wakeups);
         OwnerCoalescer routing = OwnerCoalescer.start(properties, managementPort, mitigation.waitTimeout(),
                 ownerFlight, events);
@@ -116,27 +117,27 @@ class ReadThroughConfiguration {
         }
 
         @Override
-        public void role(String scope, CoalesceRole role) {
+        public void role(CoalesceScope scope, CoalesceRole role) {
             metrics.coalesceRole(scope, role);
         }
 
         @Override
-        public void followerWaited(String scope, Duration waited) {
+        public void followerWaited(CoalesceScope scope, Duration waited) {
             metrics.coalesceWait(scope, waited);
         }
 
         @Override
-        public void followerTimedOut(String scope) {
+        public void followerTimedOut(CoalesceScope scope) {
             metrics.coalesceTimeout(scope);
         }
 
         @Override
-        public void lease(String scope, LeaseOutcome outcome, long id) {
+        public void lease(CoalesceScope scope, LeaseOutcome outcome, long id) {
             metrics.lease(scope, outcome, id);
         }
 
         @Override
-        public void wokeUp(String scope, Duration sinceFill) {
+        public void wokeUp(CoalesceScope scope, Duration sinceFill) {
             metrics.wakeUp(scope, sinceFill);
         }
     }

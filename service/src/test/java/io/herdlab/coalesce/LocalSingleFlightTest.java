@@ -16,6 +16,7 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
+import static io.herdlab.metrics.CoalesceScope.LOCAL;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The in-process single-flight contract, with a controllable loader in place of the database. */
@@ -58,8 +59,8 @@ class LocalSingleFlightTest {
         StepVerifier.create(Flux.concat(callers)).expectNextCount(50).verifyComplete();
         assertThat(loads).hasValue(1);
         assertThat(flight.inFlight()).isZero();
-        assertThat(metrics.count("local", "leader")).isEqualTo(1);
-        assertThat(metrics.count("local", "follower")).isEqualTo(49);
+        assertThat(metrics.count(LOCAL, "leader")).isEqualTo(1);
+        assertThat(metrics.count(LOCAL, "follower")).isEqualTo(49);
     }
 
     @Test
@@ -104,7 +105,7 @@ class LocalSingleFlightTest {
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnavailableException.class)
                         .hasMessageContaining("timed out after 200 ms"))
                 .verify(Duration.ofSeconds(2));
-        assertThat(metrics.count("local", "timeout")).isEqualTo(1);
+        assertThat(metrics.count(LOCAL, "timeout")).isEqualTo(1);
     }
 
     @Test

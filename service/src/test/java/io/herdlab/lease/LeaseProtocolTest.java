@@ -16,12 +16,12 @@ import java.util.function.Supplier;
 import io.herdlab.Mitigation;
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.CacheKeys;
-import io.herdlab.contract.Preset;
 import io.herdlab.cache.RedisScript;
 import io.herdlab.cache.UserCache;
 import io.herdlab.coalesce.Coalescer;
 import io.herdlab.coalesce.LocalSingleFlight;
 import io.herdlab.coalesce.RecordedEvents;
+import io.herdlab.contract.Preset;
 import io.herdlab.guard.UnavailableException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
@@ -32,6 +32,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
+import static io.herdlab.metrics.CoalesceScope.LOCAL;
+import static io.herdlab.metrics.CoalesceScope.LUA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -85,7 +87,7 @@ class LeaseProtocolTest {
     }
 
     LeaseCoalescer replica() {
-        return new LeaseCoalescer("lua", store, cache, store.subscribe(), LEASE, WAIT, () -> redisReachable,
+        return new LeaseCoalescer(LUA, store, cache, store.subscribe(), LEASE, WAIT, () -> redisReachable,
                 new LeaseThreads(time, time), events);
     }
 
@@ -136,8 +138,8 @@ class LeaseProtocolTest {
         assertThat(store.calls("claim")).isEqualTo(20);
         assertThat(store.calls("fill")).isEqualTo(1);
         assertThat(store.calls("renew") + store.calls("release") + store.calls("acquire")).isZero();
-        assertThat(events.count("lua", "lease-backstop")).isZero();
-        assertThat(events.count("lua", "woke")).isEqualTo(19);
+        assertThat(events.count(LUA, "lease-backstop")).isZero();
+        assertThat(events.count(LUA, "woke")).isEqualTo(19);
         assertThat(a.waitingKeys() + b.waitingKeys()).isZero();
     }
 
@@ -156,7 +158,7 @@ class LeaseProtocolTest {
         assertThat(loads).hasValue(1);
         assertThat(store.calls("lookup") + store.calls("claim")).isEqualTo(4);
         assertThat(store.calls("fill")).isEqualTo(1);
-        assertThat(events.count("local", "follower")).isEqualTo(20);
+        assertThat(events.count(LOCAL, "follower")).isEqualTo(20);
     }
 
     @Test
@@ -173,7 +175,7 @@ class LeaseProtocolTest {
         // the misses of each replica share its local flight: one claim each, the leader's and one follower's
         assertThat(store.calls("claim")).isEqualTo(2);
         assertThat(store.calls("fill")).isEqualTo(1);
-        assertThat(events.count("local", "follower")).isEqualTo(18);
+        assertThat(events.count(LOCAL, "follower")).isEqualTo(18);
     }
 
     @Test
@@ -188,10 +190,10 @@ class LeaseProtocolTest {
 
         assertThat(found()).isEqualTo(6);
         assertThat(loads).hasValue(1);
-        assertThat(events.count("lua", "lease-extended")).isBetween(9L, 10L); // every second for ten seconds
-        assertThat(events.count("lua", "lease-lost") + events.count("lua", "lease-fenced")).isZero();
+        assertThat(events.count(LUA, "lease-extended")).isBetween(9L, 10L); // every second for ten seconds
+        assertThat(events.count(LUA, "lease-lost") + events.count(LUA, "lease-fenced")).isZero();
         // each renewal's notice moves the followers' backstop to the lease's new end
-        assertThat(events.count("lua", "lease-backstop")).isZero();
+        assertThat(events.count(LUA, "lease-backstop")).isZero();
         assertThat(store.calls("lookup")).isEqualTo(6);
     }
 
@@ -210,8 +212,8 @@ class LeaseProtocolTest {
         assertThat(loads).hasValue(1);
         // the follower asks again about every 3 s (the lease's time left, renewed each time), and
         // the ask after the fill finds the value
-        assertThat(events.count("lua", "lease-backstop")).isEqualTo(4);
-        assertThat(events.count("lua", "lease-takeover")).isZero();
+        assertThat(events.count(LUA, "lease-backstop")).isEqualTo(4);
+        assertThat(events.count(LUA, "lease-takeover")).isZero();
     }
 
     @Test
@@ -223,8 +225,8 @@ class LeaseProtocolTest {
         advance(Duration.ofSeconds(12));
 
         assertThat(found()).isEqualTo(1);
-        assertThat(events.count("lua", "lease-extended")).isBetween(8L, 10L); // one per tick, none waited for
-        assertThat(events.count("lua", "lease-lost") + events.count("lua", "lease-fenced")).isZero();
+        assertThat(events.count(LUA, "lease-extended")).isBetween(8L, 10L); // one per tick, none waited for
+        assertThat(events.count(LUA, "lease-lost") + events.count(LUA, "lease-fenced")).isZero();
         assertThat(store.cached(ID)).isNotNull();
     }
 
@@ -237,7 +239,7 @@ class LeaseProtocolTest {
         advance(Duration.ofSeconds(20));
 
         assertThat(found()).isEqualTo(1);
-        assertThat(events.count("lua", "lease-lost") + events.count("lua", "lease-fenced")).isZero();
+        assertThat(events.count(LUA, "lease-lost") + events.count(LUA, "lease-fenced")).isZero();
         assertThat(store.cached(ID)).isNotNull();
     }
 
@@ -250,7 +252,7 @@ class LeaseProtocolTest {
         advance(Duration.ofSeconds(10));
 
         assertThat(found()).isEqualTo(1);
-        assertThat(events.count("lua", "lease-lost") + events.count("lua", "lease-fenced")).isZero();
+        assertThat(events.count(LUA, "lease-lost") + events.count(LUA, "lease-fenced")).isZero();
         assertThat(store.calls("renew")).as("renewed as soon as the reply was read").isPositive();
         assertThat(store.cached(ID)).isNotNull();
     }
@@ -267,11 +269,11 @@ class LeaseProtocolTest {
 
         assertThat(found()).isEqualTo(300);
         assertThat(loads).hasValue(150);
-        assertThat(events.count("lua", "lease-extended")).isEqualTo(450);
+        assertThat(events.count(LUA, "lease-extended")).isEqualTo(450);
         // three ticks with leases due, each in calls of at most 100 leases: 6 calls, not 450
         assertThat(store.renewCalls).containsExactly(100, 50, 100, 50, 100, 50);
         // each call's one notice moved the backstop of every follower it named
-        assertThat(events.count("lua", "lease-backstop")).isZero();
+        assertThat(events.count(LUA, "lease-backstop")).isZero();
         assertThat(a.heldLeases()).isZero();
     }
 
@@ -286,9 +288,9 @@ class LeaseProtocolTest {
 
         assertThat(found()).as("the holder still answers its callers").isEqualTo(3);
         assertThat(store.renewCalls).as("the lost lease is renewed no more").containsExactly(3, 3, 2);
-        assertThat(events.count("lua", "lease-lost")).isEqualTo(1);
-        assertThat(events.count("lua", "lease-fenced")).isEqualTo(1);
-        assertThat(events.count("lua", "lease-extended")).isEqualTo(7);
+        assertThat(events.count(LUA, "lease-lost")).isEqualTo(1);
+        assertThat(events.count(LUA, "lease-fenced")).isEqualTo(1);
+        assertThat(events.count(LUA, "lease-extended")).isEqualTo(7);
         assertThat(store.cached(1)).isNotNull();
         assertThat(store.cached(2)).as("its fill was fenced").isNull();
         assertThat(store.cached(3)).isNotNull();
@@ -308,7 +310,7 @@ class LeaseProtocolTest {
         assertThat(found()).isEqualTo(2);
         assertThat(loads).hasValue(2);
         // seen twice by the first holder: its next renewal finds the lease gone, its fill finds another's
-        assertThat(events.count("lua", "lease-lost")).isEqualTo(2);
+        assertThat(events.count(LUA, "lease-lost")).isEqualTo(2);
         assertThat(store.calls("fill")).isEqualTo(2);
     }
 
@@ -323,8 +325,8 @@ class LeaseProtocolTest {
 
         assertThat(found()).isEqualTo(3);
         assertThat(loads).hasValue(1);
-        assertThat(events.count("lua", "lease-backstop")).isEqualTo(3);
-        assertThat(events.count("lua", "lease-takeover")).isEqualTo(1);
+        assertThat(events.count(LUA, "lease-backstop")).isEqualTo(3);
+        assertThat(events.count(LUA, "lease-takeover")).isEqualTo(1);
     }
 
     @Test
@@ -337,7 +339,7 @@ class LeaseProtocolTest {
         advance(WAIT.plusSeconds(1));
 
         assertThat(answers).hasSize(2).allMatch(UnavailableException.class::isInstance);
-        assertThat(events.count("lua", "timeout")).isEqualTo(2);
+        assertThat(events.count(LUA, "timeout")).isEqualTo(2);
         assertThat(loads).hasValue(1);
     }
 
@@ -354,7 +356,7 @@ class LeaseProtocolTest {
         assertThat(found()).isEqualTo(2);
         assertThat(loads).hasValue(1);
         assertThat(store.cached(ID)).isNotNull();
-        assertThat(events.count("lua", "lease-caller-left")).isEqualTo(1);
+        assertThat(events.count(LUA, "lease-caller-left")).isEqualTo(1);
     }
 
     @Test
@@ -398,7 +400,7 @@ class LeaseProtocolTest {
         assertThat(answers).hasSize(4);
         assertThat(answers.stream().filter(UnavailableException.class::isInstance)).hasSize(3);
         assertThat(loads).hasValue(1);
-        assertThat(events.count("lua", "lease-released")).isEqualTo(1);
+        assertThat(events.count(LUA, "lease-released")).isEqualTo(1);
     }
 
     @Test
@@ -417,8 +419,8 @@ class LeaseProtocolTest {
         assertThat(found()).isEqualTo(3); // the rejected leader's own caller gets the rejection
         assertThat(answers).hasSize(4);
         assertThat(loads).hasValue(2);
-        assertThat(events.count("lua", "lease-takeover")).isEqualTo(1);
-        assertThat(events.count("lua", "lease-backstop")).isZero();
+        assertThat(events.count(LUA, "lease-takeover")).isEqualTo(1);
+        assertThat(events.count(LUA, "lease-backstop")).isZero();
     }
 
     @Test
@@ -431,7 +433,7 @@ class LeaseProtocolTest {
 
         assertThat(found()).isEqualTo(3);
         assertThat(loads).hasValue(3);
-        assertThat(events.count("lua", "lease-direct")).isEqualTo(3);
+        assertThat(events.count(LUA, "lease-direct")).isEqualTo(3);
     }
 
     @Test
@@ -447,7 +449,7 @@ class LeaseProtocolTest {
 
         assertThat(found()).isEqualTo(3);
         assertThat(loads).hasValue(1);
-        assertThat(events.count("lua", "lease-error")).isEqualTo(2);
+        assertThat(events.count(LUA, "lease-error")).isEqualTo(2);
     }
 
     @Test
@@ -462,7 +464,7 @@ class LeaseProtocolTest {
 
         assertThat(found()).isEqualTo(2);
         assertThat(loads).hasValue(1);
-        assertThat(events.count("lua", "lease-backstop")).isZero();
+        assertThat(events.count(LUA, "lease-backstop")).isZero();
     }
 
     @Test

@@ -23,18 +23,18 @@ class LeaseEventsTest {
     @Test
     void theOutcomesThatExplainADuplicateAreKeptPerKeyTheOthersOnlyCounted() {
         HerdMetrics metrics = new HerdMetrics(registry, Duration.ofSeconds(5), 1000, Clock.systemUTC());
-        metrics.lease("lua", LeaseOutcome.ACQUIRED, 42);
-        metrics.lease("lua", LeaseOutcome.LOST, 42);
-        metrics.lease("lua", LeaseOutcome.LOST, 42);
-        metrics.lease("lua", LeaseOutcome.BACKSTOP, 42);
-        metrics.lease("tiered", LeaseOutcome.FENCED, 7);
+        metrics.lease(CoalesceScope.LUA, LeaseOutcome.ACQUIRED, 42);
+        metrics.lease(CoalesceScope.LUA, LeaseOutcome.LOST, 42);
+        metrics.lease(CoalesceScope.LUA, LeaseOutcome.LOST, 42);
+        metrics.lease(CoalesceScope.LUA, LeaseOutcome.BACKSTOP, 42);
+        metrics.lease(CoalesceScope.REDISSON, LeaseOutcome.FENCED, 7);
         for (LeaseOutcome outcome : new LeaseOutcome[] {LeaseOutcome.REFUSED, LeaseOutcome.RELEASED,
                 LeaseOutcome.TAKEOVER, LeaseOutcome.DIRECT}) {
-            metrics.lease("redisson", outcome, 9);
+            metrics.lease(CoalesceScope.REDISSON, outcome, 9);
         }
         for (LeaseOutcome outcome : new LeaseOutcome[] {LeaseOutcome.BUSY, LeaseOutcome.EXTENDED, LeaseOutcome.ERROR,
                 LeaseOutcome.CALLER_LEFT}) {
-            metrics.lease("lua", outcome, 5);
+            metrics.lease(CoalesceScope.LUA, outcome, 5);
         }
 
         assertThat(metrics.leaseEventsPerKey()).containsExactly(
@@ -44,7 +44,7 @@ class LeaseEventsTest {
         assertThat(counter("lua", "lost")).isEqualTo(2);
         assertThat(counter("lua", "acquired")).isEqualTo(1);
         assertThat(counter("lua", "caller-left")).as("counted, not kept per key").isEqualTo(1);
-        assertThat(counter("tiered", "fenced")).isEqualTo(1);
+        assertThat(counter("redisson", "fenced")).isEqualTo(1);
         assertThat(metrics.coalesceSnapshot()).extracting(Coalesce::leaseLost, Coalesce::fenced, Coalesce::callerLeft,
                 Coalesce::leaseBackstops, Coalesce::leaseTakeovers, Coalesce::leaseEventsUntracked)
                 .containsExactly(2L, 1L, 1L, 1L, 1L, 0L);
@@ -53,12 +53,12 @@ class LeaseEventsTest {
     @Test
     void atMostTheTrackedKeysAreRememberedAndTheResetClearsThem() {
         HerdMetrics metrics = new HerdMetrics(registry, Duration.ofSeconds(5), 2, Clock.systemUTC());
-        metrics.lease("lua", LeaseOutcome.LOST, 1);
-        metrics.lease("lua", LeaseOutcome.REFUSED, 2);
-        metrics.lease("lua", LeaseOutcome.LOST, 3);
-        metrics.lease("lua", LeaseOutcome.RELEASED, 1);
+        metrics.lease(CoalesceScope.LUA, LeaseOutcome.LOST, 1);
+        metrics.lease(CoalesceScope.LUA, LeaseOutcome.REFUSED, 2);
+        metrics.lease(CoalesceScope.LUA, LeaseOutcome.LOST, 3);
+        metrics.lease(CoalesceScope.LUA, LeaseOutcome.RELEASED, 1);
         // an outcome that is not kept per key does not take a slot
-        metrics.lease("lua", LeaseOutcome.ACQUIRED, 4);
+        metrics.lease(CoalesceScope.LUA, LeaseOutcome.ACQUIRED, 4);
 
         assertThat(metrics.leaseEventsPerKey()).containsOnlyKeys(1L, 2L);
         assertThat(metrics.leaseEventsPerKey().get(1L)).containsExactly(Map.entry("lost", 1L), Map.entry("released", 1L));
@@ -68,7 +68,7 @@ class LeaseEventsTest {
         metrics.reset();
         assertThat(metrics.leaseEventsPerKey()).isEmpty();
         assertThat(metrics.coalesceSnapshot().leaseEventsUntracked()).isZero();
-        metrics.lease("lua", LeaseOutcome.BACKSTOP, 3);
+        metrics.lease(CoalesceScope.LUA, LeaseOutcome.BACKSTOP, 3);
         assertThat(metrics.leaseEventsPerKey()).containsExactly(Map.entry(3L, Map.of("backstop", 1L)));
         assertThat(counter("lua", "lost")).as("Prometheus counters never reset").isEqualTo(2);
     }
