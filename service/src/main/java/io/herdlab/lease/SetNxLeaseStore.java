@@ -56,7 +56,7 @@ final class SetNxLeaseStore extends ScriptedLeaseStore {
         return call(id, "read").map(reply -> switch (reply.kind()) {
             case "H" -> new LeaseClaim.Found(CacheEntry.decode(reply.entry()));
             case "A" -> new LeaseClaim.Found(CacheEntry.notFound(0));
-            default -> claim(id, reply); // S (stale) or M (miss)
+            default -> claim(id, reply); // M: a miss or a stale value, with the lease's claim
         });
     }
 
