@@ -25,6 +25,11 @@ final class Forwarder implements AutoCloseable {
         Unreachable(String member, Throwable cause) {
             super("owner " + member + " did not answer: " + cause, cause, false, false);
         }
+
+        /** The member's port refused the connection: nothing listens there (a process that is gone). */
+        boolean refused() {
+            return Forwarder.refused(getCause());
+        }
     }
 
     private final ConnectionProvider connections;
@@ -77,12 +82,19 @@ final class Forwarder implements AutoCloseable {
         }
     }
 
-    /** Whether {@code member} answers its probe within {@code bound}; never errors. */
-    Mono<Boolean> probe(String member, Duration bound) {
+    /** How {@code member} answers its probe within {@code bound}; never errors. */
+    Mono<Members.Reply> probe(String member, Duration bound) {
         return http.get().uri(member + OwnerHttp.PING)
-                .responseSingle((response, body) -> body.then(Mono.just(response.status().code() == 200)))
+                .responseSingle((response, body) -> body.then(Mono.just(response.status().code() == 200
+                        ? Members.Reply.ANSWERED : Members.Reply.SILENT)))
                 .timeout(bound)
-                .onErrorReturn(false);
+                .onErrorResume(error -> Mono.just(refused(error) ? Members.Reply.REFUSED : Members.Reply.SILENT));
+    }
+
+    /** A refused connection (Netty's is a {@link java.net.ConnectException}, not a connect timeout). */
+    static boolean refused(Throwable error) {
+        return error instanceof java.net.ConnectException && !(error instanceof io.netty.channel.ConnectTimeoutException)
+                && String.valueOf(error.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("refused");
     }
 
     @Override

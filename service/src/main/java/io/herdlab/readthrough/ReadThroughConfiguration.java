@@ -16,6 +16,8 @@ import io.herdlab.lease.Leases;
 import io.herdlab.metrics.CoalesceRole;
 import io.herdlab.metrics.HerdMetrics;
 import io.herdlab.contract.LeaseOutcome;
+import io.herdlab.contract.MembershipChange;
+import io.herdlab.contract.OwnerOutcome;
 import io.herdlab.metrics.RedisCommandCounter;
 import io.herdlab.owner.OwnerCoalescer;
 import io.herdlab.owner.OwnerEvents;
@@ -113,6 +115,16 @@ class ReadThroughConfiguration {
         @Override
         public void servedAsOwner(boolean forwarded) {
             metrics.ownerServed(forwarded);
+        }
+
+        @Override
+        public void membershipChanged(MembershipChange reason) {
+            metrics.ownerMembershipChange(reason);
+        }
+
+        @Override
+        public void loaded(OwnerOutcome outcome, long id) {
+            metrics.ownerLoad(outcome, id);
         }
 
         @Override
