@@ -90,6 +90,11 @@ final class Prometheus {
      * by reason ({@code membership-<reason>}, where the replicas count them); null where no replica
      * routes by owner.
      */
+    /** Whether {@code ownerForwards} (as {@link #ownerForwards} made it) holds membership changes: newer replicas count them. */
+    static boolean membershipCounted(Map<String, Long> ownerForwards) {
+        return ownerForwards != null && ownerForwards.keySet().stream().anyMatch(k -> k.startsWith(MEMBERSHIP));
+    }
+
     static Map<String, Long> ownerForwards(List<String> before, List<String> after) {
         Map<String, Long> forwards = growth(before, after, OWNER_FORWARDS, "replica", false);
         Map<String, Long> fallbacks = growth(before, after, OWNER_FALLBACKS, "replica", false);

@@ -122,6 +122,25 @@ class MembersTest {
     }
 
     @Test
+    void aProbeRoundSlowerThanTheIntervalSkipsTicksAndTheProbesGoOn() {
+        members.close();
+        // every probe takes 2.5 s to come back (a cold JVM at start, a starved one under a spike): longer than
+        // the 1 s interval. The probes must go on, one round at a time, or a member is never dropped nor back.
+        members = new Members(A, () -> Mono.fromSupplier(listed::get), member -> Mono.just(
+                silent.contains(member) ? Members.Reply.SILENT : Members.Reply.ANSWERED)
+                .delayElement(Duration.ofMillis(2500), time), Duration.ofSeconds(5), Duration.ofSeconds(1),
+                Duration.ofSeconds(3), time, (member, reason) -> changes.add(member + " " + reason.tag())).start();
+        time.advanceTimeBy(Duration.ofSeconds(10));
+        silent.add(B);
+        time.advanceTimeBy(Duration.ofSeconds(10));
+        assertThat(members.live()).as("the probes went on: B dropped").containsExactly(A, C);
+        silent.remove(B);
+        time.advanceTimeBy(Duration.ofSeconds(10));
+        assertThat(members.live()).as("and back").containsExactly(A, B, C);
+        assertThat(changes).containsExactly(B + " silent", B + " back");
+    }
+
+    @Test
     void aDroppedMemberMovesItsKeysOnlyHereAndTheListedOwnerStaysKnown() {
         long ownedByB = java.util.stream.LongStream.rangeClosed(1, 100).filter(k -> members.ownerOf(k).equals(B))
                 .findFirst().orElseThrow();
