@@ -29,15 +29,16 @@ final class ScalingAnswer {
     static final String REPLICA_DIES = "When a replica dies mid-spike (the fault suites, not this run): single-flight "
             + "has nothing to lose, each replica loads for itself. Under a lease the dead holder's renewals stop and "
             + "its lease expires after the lease time (5 s by default); then one caller takes the key over and loads "
-            + "it once more (`LeaseFailureTest`: a holder killed mid-load frees its key when its 1 s lease runs out, "
-            + "and the survivor's next read answers 200; `PausedLeaderTest`: a holder frozen past its 2 s lease is "
-            + "replaced, and its late fill is fenced off). Under owner routing each survivor's forward in flight "
-            + "fails and the survivor loads the key itself: no failed request to a survivor, at most one extra read "
-            + "per survivor (`OwnerRoutingTest`: the owner killed mid-burst over 3 replicas, one fallback per "
-            + "survivor, 1 to 3 PostgreSQL reads); the dead owner's port refuses the next probe, so every survivor "
-            + "drops it at once and its keys move to new owners; a frozen owner holds the others for the forward "
-            + "bound plus one load (2 s + 1 s in the test), and is dropped only after `herd.owner.down-after` of "
-            + "silence (15 s), so that a replica merely busy under a spike keeps its keys.";
+            + "it once more (`LeaseFailureTest`: a holder that goes away mid-load, its lease left in Redis, frees its "
+            + "key when its 1 s lease runs out, and the survivor's next read answers 200; `PausedLeaderTest`: a "
+            + "holder frozen (`SIGSTOP`) past its 2 s lease is replaced, and its late fill is fenced off). Under owner "
+            + "routing each survivor's forward in flight fails and the survivor loads the key itself: no failed "
+            + "request to a survivor, at most one extra read per survivor (`OwnerRoutingTest`: the owner killed "
+            + "mid-burst over 3 replicas, one fallback per survivor, 1 to 3 PostgreSQL reads); the dead owner's port "
+            + "refuses the next probe, so the survivors drop it (both within 5 s in the test) and its keys move to "
+            + "new owners; a frozen owner holds the others for the forward bound plus one load (2 s + 1 s in the "
+            + "test), and is dropped only after `herd.owner.down-after` of silence (15 s), so that a replica merely "
+            + "busy under a spike keeps its keys.";
 
     private ScalingAnswer() {
     }
