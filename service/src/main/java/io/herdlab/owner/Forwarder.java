@@ -1,11 +1,14 @@
 package io.herdlab.owner;
 
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.guard.UnavailableException;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
@@ -93,8 +96,8 @@ final class Forwarder implements AutoCloseable {
 
     /** A refused connection (Netty's is a {@link java.net.ConnectException}, not a connect timeout). */
     static boolean refused(Throwable error) {
-        return error instanceof java.net.ConnectException && !(error instanceof io.netty.channel.ConnectTimeoutException)
-                && String.valueOf(error.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("refused");
+        return error instanceof ConnectException && !(error instanceof ConnectTimeoutException)
+                && String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT).contains("refused");
     }
 
     @Override
