@@ -37,7 +37,7 @@ public record HerdSnapshot(String instance, String preset, Mitigation mitigation
         latencyBySecond = latencyBySecond == null ? List.of() : List.copyOf(latencyBySecond);
         coalesce = coalesce == null ? new Coalesce(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : coalesce;
         pgStatActivity = pgStatActivity == null ? List.of() : List.copyOf(pgStatActivity);
-        owner = owner == null ? new Owner(0, 0, 0, 0, 0, 0) : owner;
+        owner = owner == null ? new Owner(0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : owner;
     }
 
     /**
@@ -154,11 +154,17 @@ public record HerdSnapshot(String instance, String preset, Mitigation mitigation
      * this replica ran as a key's owner for its own requests, the reads other replicas forwarded
      * here that it answered (from the cache or by loading, never by forwarding again), the mean
      * time a forward took (ms), and the members it counts as live now (itself included; 0: not
-     * routing by owner).
+     * routing by owner). Then what can load a key twice in the cluster: the changes of this replica's
+     * view of the live members ({@code membershipChanges}, every {@link MembershipChange}), of them
+     * the members it dropped ({@code membersDropped}: silent or refused), the loads it ran as owner
+     * of a key only because the key's owner over the listed members was counted down
+     * ({@link OwnerOutcome#MOVED}) and the forwarded reads it loaded without owning the key
+     * ({@link OwnerOutcome#NOT_OWNER}).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Owner(long forwards, long fallbacks, long servedAsOwner, long servedForwarded,
-            double forwardMeanMs, int liveMembers) {
+            double forwardMeanMs, int liveMembers, long membershipChanges, long membersDropped, long movedLoads,
+            long notOwnerLoads) {
     }
 
     /** {@code count} sessions of {@code applicationName} in {@code state} (pg_stat_activity). */

@@ -31,7 +31,8 @@ class HerdSnapshotTest {
                 new HerdSnapshot.Latency(3, 1.5, 2.9, 3.0, 3, new long[] {1, 2, 3}, new long[] {0, 1, 2, 0}),
                 List.of(new HerdSnapshot.LatencySecond(1_795_771_513L, 3, new long[] {0, 1, 2, 0})),
                 new HerdSnapshot.Coalesce(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), "closed",
-                List.of(new HerdSnapshot.Activity("r1", "idle", 10)), null, new HerdSnapshot.Owner(16, 17, 18, 19, 2.5, 3));
+                List.of(new HerdSnapshot.Activity("r1", "idle", 10)), null, new HerdSnapshot.Owner(16, 17, 18, 19, 2.5, 3,
+                        20, 21, 22, 23));
         String json = PLAIN.writeValueAsString(written);
         assertThat(json).doesNotContain("pgStatActivityError").contains("\"queriesPerKeyHistogram\":{\"1\":7,\"2\":1,");
         assertThat(PLAIN.writeValueAsString(PLAIN.readValue(json, HerdSnapshot.class))).isEqualTo(json);

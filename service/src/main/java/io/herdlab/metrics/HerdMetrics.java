@@ -14,6 +14,8 @@ import java.util.function.IntSupplier;
 
 import io.herdlab.contract.HerdSnapshot;
 import io.herdlab.contract.LeaseOutcome;
+import io.herdlab.contract.MembershipChange;
+import io.herdlab.contract.OwnerOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -63,6 +65,8 @@ public final class HerdMetrics {
     private final LongAdder fallbacksSinceReset = new LongAdder();
     private final LongAdder servedAsOwnerSinceReset = new LongAdder();
     private final LongAdder servedForwardedSinceReset = new LongAdder();
+    private final Tally<MembershipChange> membershipChanges = new Tally<>(MembershipChange.class);
+    private final Tally<OwnerOutcome> ownerLoads = new Tally<>(OwnerOutcome.class);
     /** The live members owner routing counts now; 0 until {@link #ownerMembers} is given one. */
     private volatile IntSupplier liveMembers = () -> 0;
     /** Micrometer counters by name and tags, so each tag combination keeps its own series. */
@@ -112,6 +116,10 @@ public final class HerdMetrics {
 
         long get(E constant) {
             return counts.get(constant).sum();
+        }
+
+        long total() {
+            return counts.values().stream().mapToLong(LongAdder::sum).sum();
         }
 
         void reset() {
@@ -218,14 +226,40 @@ public final class HerdMetrics {
     }
 
     /**
+     * This replica's view of the live members changed, for {@code reason}:
+     * {@code herd_owner_membership_changes_total{reason}}.
+     */
+    public void ownerMembershipChange(MembershipChange reason) {
+        counter("herd.owner.membership.changes", "reason", reason.tag()).increment();
+        membershipChanges.increment(reason);
+    }
+
+    /**
+     * This replica loaded user {@code id} from the database where another replica may load it too
+     * ({@code outcome}): {@code herd_owner_loads_total{kind}}, and kept per key for the lab's
+     * duplicate attribution (see {@link #leaseEventsPerKey()}).
+     */
+    public void ownerLoad(OwnerOutcome outcome, long id) {
+        counter("herd.owner.loads", "kind", outcome.tag()).increment();
+        ownerLoads.increment(outcome);
+        leaseEvents.record(id, outcome);
+    }
+
+    /**
      * Owner routing runs here: its live members, as {@code herd_owner_members} and in the
-     * snapshot; its forward and fallback meters registered at 0, so a pod that has not forwarded
-     * yet still shows on the dashboard.
+     * snapshot; its forward, fallback, membership and load meters registered at 0, so a pod that
+     * has not forwarded yet still shows on the dashboard (and a scrape before a change has the series).
      */
     public void ownerMembers(IntSupplier live) {
         this.liveMembers = live;
         modeTimer("herd.owner.forward", CoalesceScope.OWNER);
         counter("herd.owner.fallbacks");
+        for (MembershipChange reason : MembershipChange.values()) {
+            counter("herd.owner.membership.changes", "reason", reason.tag());
+        }
+        for (OwnerOutcome outcome : OwnerOutcome.values()) {
+            counter("herd.owner.loads", "kind", outcome.tag());
+        }
         Gauge.builder("herd.owner.members", live, IntSupplier::getAsInt)
                 .description("members owner routing counts as live, this replica included").register(registry);
     }
@@ -235,7 +269,9 @@ public final class HerdMetrics {
         return new HerdSnapshot.Owner(forwards, fallbacksSinceReset.sum(), servedAsOwnerSinceReset.sum(),
                 servedForwardedSinceReset.sum(),
                 forwards == 0 ? 0 : Math.round(forwardNanosSinceReset.sum() / 1e5 / forwards) / 10.0,
-                liveMembers.getAsInt());
+                liveMembers.getAsInt(), membershipChanges.total(),
+                membershipChanges.get(MembershipChange.SILENT) + membershipChanges.get(MembershipChange.REFUSED),
+                ownerLoads.get(OwnerOutcome.MOVED), ownerLoads.get(OwnerOutcome.NOT_OWNER));
     }
 
     public void refresh(RefreshKind kind) {
@@ -261,6 +297,8 @@ public final class HerdMetrics {
         fallbacksSinceReset.reset();
         servedAsOwnerSinceReset.reset();
         servedForwardedSinceReset.reset();
+        membershipChanges.reset();
+        ownerLoads.reset();
         keyQueries.reset();
         leaseEvents.reset();
         latency.reset();

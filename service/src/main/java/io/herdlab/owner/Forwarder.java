@@ -1,11 +1,14 @@
 package io.herdlab.owner;
 
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.guard.UnavailableException;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
@@ -24,6 +27,11 @@ final class Forwarder implements AutoCloseable {
     static final class Unreachable extends RuntimeException {
         Unreachable(String member, Throwable cause) {
             super("owner " + member + " did not answer: " + cause, cause, false, false);
+        }
+
+        /** The member's port refused the connection: nothing listens there (a process that is gone). */
+        boolean refused() {
+            return Forwarder.refused(getCause());
         }
     }
 
@@ -77,12 +85,19 @@ final class Forwarder implements AutoCloseable {
         }
     }
 
-    /** Whether {@code member} answers its probe within {@code bound}; never errors. */
-    Mono<Boolean> probe(String member, Duration bound) {
+    /** How {@code member} answers its probe within {@code bound}; never errors. */
+    Mono<Members.Reply> probe(String member, Duration bound) {
         return http.get().uri(member + OwnerHttp.PING)
-                .responseSingle((response, body) -> body.then(Mono.just(response.status().code() == 200)))
+                .responseSingle((response, body) -> body.then(Mono.just(response.status().code() == 200
+                        ? Members.Reply.ANSWERED : Members.Reply.SILENT)))
                 .timeout(bound)
-                .onErrorReturn(false);
+                .onErrorResume(error -> Mono.just(refused(error) ? Members.Reply.REFUSED : Members.Reply.SILENT));
+    }
+
+    /** A refused connection (Netty's is a {@link java.net.ConnectException}, not a connect timeout). */
+    static boolean refused(Throwable error) {
+        return error instanceof ConnectException && !(error instanceof ConnectTimeoutException)
+                && String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT).contains("refused");
     }
 
     @Override

@@ -12,6 +12,8 @@ import java.util.function.Supplier;
 import io.herdlab.cache.CacheEntry;
 import io.herdlab.cache.UserCache.Lookup;
 import io.herdlab.coalesce.Coalescer;
+import io.herdlab.contract.OwnerOutcome;
+import io.herdlab.guard.UnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -85,7 +87,7 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
             refresh = Duration.ZERO;
         }
         Members members = new Members(self, source, member -> forwarder.probe(member, p.probeTimeout()), refresh,
-                p.probeInterval(), p.downAfter(), timers).start();
+                p.probeInterval(), p.downAfter(), timers, (member, reason) -> events.membershipChanged(reason)).start();
         resources.add(0, members);
         resources.add(timers::dispose);
         resources.add(forwarder);
@@ -105,7 +107,7 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
 
             @Override
             public Mono<CacheEntry> load(long id, Lookup lookup, Supplier<Mono<CacheEntry>> load) {
-                return ownerFlight.load(id, lookup, load);
+                return ownerFlight.load(id, lookup, noted(id, false, load));
             }
 
             @Override
@@ -137,7 +139,7 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
             String owner = members.ownerOf(id);
             if (owner.equals(members.self())) {
                 events.servedAsOwner(false);
-                return ownerFlight.load(id, lookup, load);
+                return ownerFlight.load(id, lookup, noted(id, false, load));
             }
             long start = System.nanoTime();
             return forwarder.forward(owner, id)
@@ -146,13 +148,37 @@ public final class OwnerCoalescer implements Coalescer, AutoCloseable {
                                 && !(signal.getThrowable() instanceof Forwarder.Unreachable))) {
                             events.forwarded(Duration.ofNanos(System.nanoTime() - start));
                         }
+                        if (signal.isOnNext() || signal.getThrowable() instanceof UnavailableException) {
+                            members.heard(owner); // it answered: alive, however late its probes are
+                        }
                     })
                     .onErrorResume(Forwarder.Unreachable.class, unreachable -> {
+                        if (unreachable.refused()) {
+                            members.refused(owner);
+                        }
                         events.fallback();
                         log.debug("{}; loading user {} here", unreachable.getMessage(), id);
-                        return ownerFlight.load(id, lookup, load);
+                        return ownerFlight.load(id, lookup, noted(id, true, load));
                     });
         });
+    }
+
+    /**
+     * {@code load}, which notes, when it runs (a database load, not a request joining one), why
+     * another replica may load the key too: a fallback, a key this replica owns only because its
+     * owner over the listed members is counted down here, or a forwarded read of a key it does
+     * not own (the views disagree). The lab attributes duplicate loads with these.
+     */
+    private Supplier<Mono<CacheEntry>> noted(long id, boolean fallback, Supplier<Mono<CacheEntry>> load) {
+        return () -> {
+            OwnerOutcome why = fallback ? OwnerOutcome.FALLBACK
+                    : !members.ownerOf(id).equals(members.self()) ? OwnerOutcome.NOT_OWNER
+                    : !members.listedOwnerOf(id).equals(members.self()) ? OwnerOutcome.MOVED : null;
+            if (why != null) {
+                events.loaded(why, id);
+            }
+            return load.get();
+        };
     }
 
     /** A background refresh runs where the key is owned: here, or (answering nobody) at the owner. */

@@ -2,6 +2,9 @@ package io.herdlab.owner;
 
 import java.time.Duration;
 
+import io.herdlab.contract.MembershipChange;
+import io.herdlab.contract.OwnerOutcome;
+
 /** What owner routing reports, so that the mechanism stays free of metrics. */
 public interface OwnerEvents {
 
@@ -16,4 +19,10 @@ public interface OwnerEvents {
      * ({@code forwarded} false), or it answered a read forwarded to it, from the cache or by loading.
      */
     void servedAsOwner(boolean forwarded);
+
+    /** This replica's view of the live members changed, for {@code reason}. */
+    void membershipChanged(MembershipChange reason);
+
+    /** This replica loaded user {@code id} from the database where another replica may load it too. */
+    void loaded(OwnerOutcome outcome, long id);
 }

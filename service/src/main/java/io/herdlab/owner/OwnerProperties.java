@@ -24,8 +24,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       mitigation's wait timeout (the longest a load may take, plus 2 s)
  * @param connectTimeout the longest opening a connection to a member may take
  * @param probeInterval  how often every other member is probed
- * @param probeTimeout   a probe not answered within this is a failed one
- * @param downAfter      a member that answered no probe for this long is left out until it answers again
+ * @param probeTimeout   a probe not answered within this is a failed one (2 s: an answer that a busy replica's
+ *                       event loop reads late is still an answer)
+ * @param downAfter      a member that answered nothing for this long (no probe, no forward) is left out until it
+ *                       answers again; a refused connection drops it at once. 15 s: in the lab's 5,000-request
+ *                       spike over 5 replicas on 2 cores, a replica's probes went unanswered for up to 14 s
+ *                       (docs/findings.md), and dropping a busy member moves its keys, so two replicas load them.
+ *                       What the longer bound costs: a frozen member stays owner that long, and each replica's
+ *                       first miss of a key it owns waits the forward bound, then loads (as before)
  */
 @ConfigurationProperties("herd.owner")
 public record OwnerProperties(
@@ -38,8 +44,8 @@ public record OwnerProperties(
         Duration forwardTimeout,
         @DefaultValue("1s") Duration connectTimeout,
         @DefaultValue("1s") Duration probeInterval,
-        @DefaultValue("500ms") Duration probeTimeout,
-        @DefaultValue("3s") Duration downAfter) {
+        @DefaultValue("2s") Duration probeTimeout,
+        @DefaultValue("15s") Duration downAfter) {
 
     public OwnerProperties {
         members = members == null ? List.of() : List.copyOf(members);

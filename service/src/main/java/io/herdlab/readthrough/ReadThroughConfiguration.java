@@ -12,6 +12,8 @@ import io.herdlab.coalesce.Coalescer;
 import io.herdlab.coalesce.LocalSingleFlight;
 import io.herdlab.coalesce.NoCoalescer;
 import io.herdlab.contract.LeaseOutcome;
+import io.herdlab.contract.MembershipChange;
+import io.herdlab.contract.OwnerOutcome;
 import io.herdlab.guard.DbGuard;
 import io.herdlab.lease.Leases;
 import io.herdlab.metrics.CoalesceRole;
@@ -114,6 +116,16 @@ class ReadThroughConfiguration {
         @Override
         public void servedAsOwner(boolean forwarded) {
             metrics.ownerServed(forwarded);
+        }
+
+        @Override
+        public void membershipChanged(MembershipChange reason) {
+            metrics.ownerMembershipChange(reason);
+        }
+
+        @Override
+        public void loaded(OwnerOutcome outcome, long id) {
+            metrics.ownerLoad(outcome, id);
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.herdlab.owner;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
@@ -186,6 +187,9 @@ class OwnerRoutingTest {
                 "--herd.db.query-delay=5s", "--herd.owner.forward-timeout=20s")) {
             int owner = cluster.ownerOf(HOT_ID);
             List<Integer> survivors = all(3).stream().filter(i -> i != owner).toList();
+            // a replica that probed another before it was up dropped it then (refused): count from here
+            Map<Integer, Long> droppedBefore = new java.util.HashMap<>();
+            survivors.forEach(i -> droppedBefore.put(i, cluster.replicas.get(i).count("owner", "membersDropped")));
             List<CompletableFuture<Outcome>> burst = cluster.burst(HOT_ID, all(3));
             long t0 = System.nanoTime();
             db.awaitSlowQuery();
@@ -197,6 +201,15 @@ class OwnerRoutingTest {
             System.out.println("survivors' outcomes: " + outcomes.stream().map(o -> o.status() + "/" + o.millis())
                     .distinct().limit(20).toList());
             survivors.forEach(i -> fallbacks.add(cluster.replicas.get(i).count("owner", "fallbacks")));
+            // its port refuses the next probe: every survivor drops it at once (not after the 15 s of silence
+            // a busy member is allowed), so its keys move to new owners
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (survivors.stream().anyMatch(i -> cluster.replicas.get(i).count("owner", "liveMembers") != 2)) {
+                assertThat(System.nanoTime()).as("the survivors drop the dead owner within 5 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            survivors.forEach(i -> assertThat(cluster.replicas.get(i).count("owner", "membersDropped")
+                    - droppedBefore.get(i)).as("dropped once, as refused").isEqualTo(1));
         }
         long reads = db.userIndexScansAfterClose() - before;
         System.out.printf("owner killed mid-burst: %d PostgreSQL reads, fallbacks per survivor %s%n", reads, fallbacks);

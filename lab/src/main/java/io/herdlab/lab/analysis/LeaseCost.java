@@ -4,8 +4,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import io.herdlab.contract.LeaseOutcome;
+import io.herdlab.contract.MembershipChange;
+import io.herdlab.lab.data.Prometheus;
 import io.herdlab.lab.data.RunData;
 
 /**
@@ -33,11 +36,14 @@ import io.herdlab.lab.data.RunData;
  * @param forwardsPerMiss          owner routing's coordination cost: forwards to a key's owner (answered or fallen
  *                                 back) per miss; NaN where no replica routed by owner
  * @param ownerFallbacks           forwards that found no owner in time and were loaded locally; -1 where n/a
+ * @param membershipChanges        owner routing: changes of a replica's live view of the members, summed over the
+ *                                 replicas (a member dropped by three replicas is three); -1 where not counted
+ * @param membersDropped           of them, members dropped (silent past the bound, or refused); -1 where not counted
  */
 public record LeaseCost(long misses, long hits, Long sent, double sentPerMiss, Map<String, Double> sentPerCommandPerMiss,
         long redisServed, double redisServedPerMiss, Map<String, Double> redisServedPerCommandPerMiss,
         boolean redisIsOwn, Map<String, Long> outcomes, long wakeUps, double wakeUpP50Ms, double wakeUpP99Ms,
-        double forwardsPerMiss, long ownerFallbacks) {
+        double forwardsPerMiss, long ownerFallbacks, long membershipChanges, long membersDropped) {
 
     /** The lease outcomes the report shows, in this order (others the replicas report follow them). */
     public static final List<String> OUTCOMES = Arrays.stream(LeaseOutcome.values()).map(LeaseOutcome::tag).toList();
@@ -64,7 +70,17 @@ public record LeaseCost(long misses, long hits, Long sent, double sentPerMiss, M
                 1000 * Histograms.cumulativePercentile(d.wakeUp(), 0.99),
                 d.ownerForwards() == null ? Double.NaN : perMiss(d.ownerForwards().getOrDefault("forwards", 0L)
                         + d.ownerForwards().getOrDefault("fallbacks", 0L), misses),
-                d.ownerForwards() == null ? -1 : d.ownerForwards().getOrDefault("fallbacks", 0L));
+                d.ownerForwards() == null ? -1 : d.ownerForwards().getOrDefault("fallbacks", 0L),
+                membership(d, reason -> true), membership(d, MembershipChange::drop));
+    }
+
+    /** Owner routing's membership changes for the reasons {@code counted} takes, summed; -1 where not counted. */
+    private static long membership(RunData d, Predicate<MembershipChange> counted) {
+        if (!Prometheus.membershipCounted(d.ownerForwards())) {
+            return -1;
+        }
+        return Arrays.stream(MembershipChange.values()).filter(counted)
+                .mapToLong(r -> d.ownerForwards().getOrDefault(Prometheus.MEMBERSHIP + r.tag(), 0L)).sum();
     }
 
     /** Whether the replicas counted the commands they sent. */

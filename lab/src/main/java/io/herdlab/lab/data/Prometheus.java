@@ -6,6 +6,8 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.herdlab.contract.MembershipChange;
+
 /**
  * Counters from the replicas' Prometheus text ({@code /actuator/prometheus}): one metric's samples
  * summed by one of its labels, and how much they grew between two scrapes of every replica.
@@ -19,6 +21,9 @@ public final class Prometheus {
     /** Owner routing: misses forwarded to their owner and answered, and forwards that fell back to a local load. */
     public static final String OWNER_FORWARDS = "herd_owner_forward_seconds_count";
     public static final String OWNER_FALLBACKS = "herd_owner_fallbacks_total";
+    static final String OWNER_MEMBERSHIP = "herd_owner_membership_changes_total";
+    /** The prefix of the membership changes' keys in {@link #ownerForwards}. */
+    public static final String MEMBERSHIP = "membership-";
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})?\\s+(\\S+)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -81,8 +86,15 @@ public final class Prometheus {
 
     /**
      * Owner routing's {@code forwards} and {@code fallbacks} between the two scrapes, summed over
-     * the replicas (every app metric carries {@code replica}); null where no replica routes by owner.
+     * the replicas (every app metric carries {@code replica}), and its changes of the live members
+     * by reason ({@code membership-<reason>}, where the replicas count them); null where no replica
+     * routes by owner.
      */
+    /** Whether {@code ownerForwards} (as {@link #ownerForwards} made it) holds membership changes: newer replicas count them. */
+    public static boolean membershipCounted(Map<String, Long> ownerForwards) {
+        return ownerForwards != null && ownerForwards.keySet().stream().anyMatch(k -> k.startsWith(MEMBERSHIP));
+    }
+
     public static Map<String, Long> ownerForwards(List<String> before, List<String> after) {
         Map<String, Long> forwards = growth(before, after, OWNER_FORWARDS, "replica", false);
         Map<String, Long> fallbacks = growth(before, after, OWNER_FALLBACKS, "replica", false);
@@ -92,6 +104,12 @@ public final class Prometheus {
         Map<String, Long> out = new TreeMap<>();
         out.put("forwards", forwards.values().stream().mapToLong(Long::longValue).sum());
         out.put("fallbacks", fallbacks.values().stream().mapToLong(Long::longValue).sum());
+        if (after.stream().allMatch(scrape -> scrape.contains(OWNER_MEMBERSHIP))) {
+            Map<String, Long> changes = growth(before, after, OWNER_MEMBERSHIP, "reason", false);
+            for (MembershipChange reason : MembershipChange.values()) {
+                out.put(MEMBERSHIP + reason.tag(), changes.getOrDefault(reason.tag(), 0L));
+            }
+        }
         return out;
     }
 }

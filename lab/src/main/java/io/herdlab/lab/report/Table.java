@@ -77,14 +77,15 @@ final class Table {
     static String scaling(Scaling scaling) {
         StringBuilder t = new StringBuilder("| coalescer | replicas | DB reads per hot key per expiry | cluster duplicates "
                 + "| spike P99 | Redis commands sent per miss | Redis-side commands per miss (inside scripts included) "
-                + "| backstops fired | forwards per miss (owner) | owner fallbacks | follower wake-up P50 / P99 "
-                + "| spike on the wire |\n"
-                + "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
+                + "| backstops fired | forwards per miss (owner) | owner fallbacks | membership changes (owner) "
+                + "| follower wake-up P50 / P99 | spike on the wire |\n"
+                + "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         scaling.curves().forEach((preset, points) -> points.forEach(p -> t.append(String.format(Locale.ROOT,
-                "| %s | %d | %.2f | %d | %s | %s | %s | %s | %s | %s | %s / %s | %s |%n", preset.id(), p.replicas(),
+                "| %s | %d | %.2f | %d | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s |%n", preset.id(), p.replicas(),
                 p.hotKeyReadsPerExpiry(), p.clusterDuplicates(), Fmt.ms(p.spikeP99Ms()), Fmt.sentPerMiss(p.lease()),
                 Fmt.ratio(p.redisServedPerMiss()), Fmt.count(p.lease().backstops()),
-                Fmt.ratio(p.lease().forwardsPerMiss()), Fmt.count(p.lease().ownerFallbacks()), Fmt.ms(p.wakeUpP50Ms()),
+                Fmt.ratio(p.lease().forwardsPerMiss()), Fmt.count(p.lease().ownerFallbacks()),
+                Fmt.count(p.lease().membershipChanges()), Fmt.ms(p.wakeUpP50Ms()),
                 Fmt.ms(p.wakeUpP99Ms()), p.burst() ? "burst" : "**not a burst**"))));
         return t.toString();
     }
@@ -100,7 +101,8 @@ final class Table {
 
     /**
      * Cluster-wide duplicate loads by cause, one row each (an experiment, or a point of the scaling
-     * set): under a lease attributed to the key's lease events, without one the design.
+     * set): under a lease attributed to the key's lease events, under owner routing to its per-key
+     * loads (the other design's causes are –), without either the design.
      */
     static String duplicates(Map<String, Duplicates> rows) {
         StringBuilder t = new StringBuilder("| | duplicate loads");
@@ -112,8 +114,9 @@ final class Table {
         rows.forEach((label, d) -> {
             t.append("| ").append(label).append(" | ").append(d.total());
             boolean attributed = d.noAttribution() == null;
+            boolean owner = d.coordination() == Duplicates.Coordination.OWNER;
             for (Duplicates.Cause cause : Duplicates.Cause.values()) {
-                t.append(" | ").append(attributed ? Long.toString(d.count(cause)) : "–");
+                t.append(" | ").append(attributed && cause.owner == owner ? Long.toString(d.count(cause)) : "–");
             }
             t.append(" | ").append(attributed ? Long.toString(d.unexplained()) : "–").append(" | ");
             if (!attributed) {

@@ -221,6 +221,45 @@ class RecordedRunTest {
     }
 
     @Test
+    void underOwnerRoutingADuplicateIsAttributedToTheLoadsTheReplicasNotedPerKey() throws Exception {
+        RunData d = recorded("scaling-tiered-2r");
+        Map<Long, Integer> keys = new TreeMap<>(Map.of(1L, 3, 2L, 2, 3L, 2, 4L, 1));
+        Map<Long, Map<String, Long>> events = new TreeMap<>();
+        events.put(1L, Map.of("moved", 1L, "fallback", 1L)); // dropped under load, and a forward past its bound
+        events.put(2L, Map.of("not-owner", 1L, "lost", 3L)); // views disagreed; a lease's tag is not owner's cause
+        events.put(4L, Map.of("moved", 1L)); // moved, but loaded once: explains nothing
+        RunData.Settings owner = new RunData.Settings(d.settings().users(), d.settings().cacheTtlMs(),
+                d.settings().jitterMaxMs(), d.settings().queryDelayMs(), d.settings().poolSize(),
+                d.settings().spikeRequests(), d.settings().redisIsOwn(), "owner");
+        java.util.function.Function<Map<String, Long>, RunData> run = forwards -> new RunData(d.experiment(), owner,
+                d.timeline(), d.replicaIds(), d.samples(), d.latencyBySecond(), d.bucketBoundsMs(), d.latencyMaxMs(),
+                keys, d.artilleryCounters(), d.artilleryResponses(), d.spike(), d.redisCalls(), d.redisSent(),
+                d.leaseOutcomes(), forwards, events, d.wakeUp(), d.cachedAtEnd(), d.artilleryExit());
+        Map<String, Long> counted = Map.of("forwards", 40L, "fallbacks", 1L, "membership-silent", 2L,
+                "membership-back", 2L, "membership-refused", 0L, "membership-added", 0L, "membership-removed", 0L);
+        Duplicates dup = Duplicates.of(run.apply(counted));
+        assertThat(dup.coordination()).isEqualTo(Duplicates.Coordination.OWNER);
+        assertThat(dup.total()).isEqualTo(4);
+        assertThat(dup.byCause()).containsExactly(Map.entry(Duplicates.Cause.FALLBACK, 1L),
+                Map.entry(Duplicates.Cause.MEMBER_DROPPED, 1L), Map.entry(Duplicates.Cause.VIEWS_DISAGREE, 1L));
+        assertThat(dup.unexplainedKeys()).containsExactly(3L);
+        assertThat(dup.brief()).isEqualTo("4 duplicate loads: 1 owner: a forward fell back to a local load, 1 owner: "
+                + "a member dropped (under load, or dead) moved the key, 1 owner: members' views disagreed (a forwarded "
+                + "read loaded by a non-owner), 1 **unexplained** (ids 3)");
+        assertThat(Table.duplicates(Map.of("owner", dup))).contains("| owner | 4 | – | – | – | – | – | 1 | 1 | 1 | 1 |");
+        LeaseCost cost = ExperimentResult.of(run.apply(counted)).lease();
+        assertThat(cost.membershipChanges()).isEqualTo(4);
+        assertThat(cost.membersDropped()).isEqualTo(2);
+
+        // replicas from before the membership counters: no attribution, and the counts are n/a
+        Duplicates old = Duplicates.of(run.apply(Map.of("forwards", 40L, "fallbacks", 1L)));
+        assertThat(old.coordination()).isEqualTo(Duplicates.Coordination.NONE);
+        assertThat(old.brief()).contains("kept no per-key owner events");
+        assertThat(ExperimentResult.of(run.apply(Map.of("forwards", 40L, "fallbacks", 1L))).lease().membershipChanges())
+                .isEqualTo(-1);
+    }
+
+    @Test
     void runsRecordedBeforeTheCountersSayNotApplicableNeverZero() throws Exception {
         ExperimentResult lua = ExperimentResult.of(recorded("scaling-lua-2r"));
         assertThat(lua.data().redisSent()).isNull();
@@ -248,7 +287,7 @@ class RecordedRunTest {
         assertThat(unrecorded.coordination()).isEqualTo(Duplicates.Coordination.UNRECORDED);
         assertThat(unrecorded.brief()).isEqualTo("1 duplicate load, n/a: the replicas recorded no lease events per key "
                 + "(a run from before /actuator/herd/lease-events)");
-        assertThat(Table.duplicates(Map.of("lua", unrecorded))).contains("| lua | 1 | – | – | – | – | – | – | n/a");
+        assertThat(Table.duplicates(Map.of("lua", unrecorded))).contains("| lua | 1 | – | – | – | – | – | – | – | – | – | n/a");
     }
 
     @Test
@@ -285,10 +324,13 @@ class RecordedRunTest {
         assertThat(answer).contains("The lease starts to pay at **2 replicas**", "At 2 replicas: **local** 2.00 reads",
                 "**lua** 1.00 reads", "**tiered** 1.80 reads per hot key", "2.50 commands sent per miss, 1 backstop fired",
                 "2 **unexplained** (ids 5, 7)", "no cluster-wide coordination",
-                "the lua lease costs n/a Redis commands sent per miss against 1.63");
+                "the lua lease costs n/a Redis commands sent per miss against 1.63",
+                "When a replica dies mid-spike (the fault suites, not this run): single-flight has nothing to lose",
+                "its lease expires after the lease time", "at most one extra read per survivor",
+                "its keys move to new owners");
         assertThat(md).contains("| Redis commands sent per miss | Redis-side commands per miss (inside scripts included) "
                 + "| backstops fired |", "| tiered | 2 | 1.80 | 8 |", "| 2.50 | 15.14 | 1 |", "| lua | 2 | 1.00 | 0 |",
-                "### Every duplicate load, explained", "| tiered · 2 replicas | 8 | 2 | 1 | 1 | 1 | 1 | 2 | unexplained: "
+                "### Every duplicate load, explained", "| tiered · 2 replicas | 8 | 2 | 1 | 1 | 1 | 1 | – | – | – | 2 | unexplained: "
                         + "ids 5, 7 |", "| local · 2 replicas | 10 | – |", "### Lease outcomes", "| caller-left |",
                 "| tiered · 2 replicas | 42 | 12 | 5 | 1 | 2 | 1 | 1 | 1 | 1 | 1 | 0 | 2 |",
                 "| lua · 2 replicas | n/a |", "Duplicate loads, explained:", "lease-events.json, artillery.json",
