@@ -70,7 +70,8 @@ final class Lab {
                 "lab-stop-children");
         Runtime.getRuntime().addShutdownHook(stopChildren);
         try (Backends backends = Backends.start(options, progress::message)) {
-            out.println("PostgreSQL " + backends.jdbcUrl() + ", Redis " + backends.redisUrl());
+            out.println("PostgreSQL " + backends.jdbcUrl() + ", Redis " + backends.redisUrl()
+                    + (backends.clusterNodes() == null ? "" : ", Redis Cluster " + backends.clusterNodes()));
             ExperimentRun runner = new ExperimentRun(options, backends, artillery, progress);
             int k = 0;
             for (Experiment experiment : options.experiments()) {

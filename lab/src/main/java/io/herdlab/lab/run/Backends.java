@@ -8,13 +8,18 @@ import java.sql.SQLException;
 import java.util.Properties;
 import java.util.function.Consumer;
 
+import io.herdlab.LocalRedisCluster;
 import io.herdlab.lab.LabOptions;
+import io.herdlab.lab.data.RedisProbe;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import redis.embedded.RedisServer;
 
 /**
  * The PostgreSQL and Redis every replica of a run shares: the ones given on the command line,
- * else embedded ones (real server binaries shipped in Maven artifacts) that live as long as the lab.
+ * else embedded ones (real server binaries shipped in Maven artifacts) that live as long as the lab;
+ * and, when an experiment runs on a Redis Cluster, that cluster: the one {@code --redis-cluster}
+ * names, or a {@link LocalRedisCluster} started here (3 masters, 3 replicas from the machine's
+ * redis-server) and torn down on close, or by a shutdown hook on Ctrl-C.
  */
 public final class Backends implements AutoCloseable {
 
@@ -24,17 +29,29 @@ public final class Backends implements AutoCloseable {
     private final String redisUrl;
     private final EmbeddedPostgres postgres;
     private final RedisServer redis;
+    /** {@code host:port,…} of the Redis Cluster, or null when no experiment runs on one. */
+    private final String clusterNodes;
+    private final LocalRedisCluster cluster;
+    private final Thread stopCluster;
 
-    private Backends(String jdbcUrl, String redisUrl, EmbeddedPostgres postgres, RedisServer redis) {
+    private Backends(String jdbcUrl, String redisUrl, EmbeddedPostgres postgres, RedisServer redis,
+            String clusterNodes, LocalRedisCluster cluster) {
         this.jdbcUrl = jdbcUrl;
         this.redisUrl = redisUrl;
         this.postgres = postgres;
         this.redis = redis;
+        this.clusterNodes = clusterNodes;
+        this.cluster = cluster;
+        this.stopCluster = cluster == null ? null : new Thread(cluster::close, "lab-stop-redis-cluster");
+        if (stopCluster != null) {
+            Runtime.getRuntime().addShutdownHook(stopCluster);
+        }
     }
 
     public static Backends start(LabOptions options, Consumer<String> progress) throws IOException {
         EmbeddedPostgres postgres = null;
         RedisServer redis = null;
+        LocalRedisCluster cluster = null;
         try {
             String jdbcUrl = options.postgresJdbc();
             if (jdbcUrl == null) {
@@ -52,10 +69,16 @@ public final class Backends implements AutoCloseable {
                 redis.start();
                 redisUrl = "redis://127.0.0.1:" + port;
             }
-            return new Backends(jdbcUrl, redisUrl, postgres, redis);
+            String clusterNodes = options.redisCluster();
+            if (LabOptions.LOCAL_CLUSTER.equals(clusterNodes)) {
+                progress.accept("Starting a local Redis Cluster (3 masters, 3 replicas)");
+                cluster = LocalRedisCluster.start(Backends.class);
+                clusterNodes = cluster.nodes();
+            }
+            return new Backends(jdbcUrl, redisUrl, postgres, redis, clusterNodes, cluster);
         }
         catch (IOException | RuntimeException ex) {
-            new Backends(null, null, postgres, redis).close();
+            new Backends(null, null, postgres, redis, null, cluster).close();
             throw new IOException("could not start the embedded servers: " + ex.getMessage(), ex);
         }
     }
@@ -73,6 +96,24 @@ public final class Backends implements AutoCloseable {
         return redisUrl;
     }
 
+    /** {@code host:port,…} of the Redis Cluster, or null when no experiment runs on one. */
+    public String clusterNodes() {
+        return clusterNodes;
+    }
+
+    /** Whether the lab started that cluster itself (its command counts are then the replicas' own). */
+    boolean ownCluster() {
+        return cluster != null;
+    }
+
+    /** A probe of the Redis the replicas of an experiment use: the one node, or every master of the cluster. */
+    RedisProbe probe(boolean onCluster) throws IOException {
+        if (onCluster && clusterNodes == null) {
+            throw new IOException("no Redis Cluster to probe");
+        }
+        return onCluster ? RedisProbe.cluster(clusterNodes) : new RedisProbe(redisUrl);
+    }
+
     /** A JDBC connection for the lab's own reads; its application_name keeps it out of the replicas' rows. */
     Connection connect() throws SQLException {
         Properties props = new Properties();
@@ -85,6 +126,15 @@ public final class Backends implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopCluster);
+            }
+            catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway; closing twice is harmless
+            }
+        }
         try {
             if (redis != null) {
                 redis.stop();

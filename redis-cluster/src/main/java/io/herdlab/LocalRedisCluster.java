@@ -17,11 +17,13 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A Redis Cluster of a test's own: 3 masters and 3 replicas from the machine's {@code redis-server}
+ * A Redis Cluster of a test's (or a lab run's) own: 3 masters and 3 replicas from the machine's {@code redis-server}
  * (7 or newer: sharded pub/sub), cluster-enabled on private ports in a directory of their own,
  * joined by {@code redis-cli --cluster create … --cluster-replicas 1}, and killed (by process) and
- * deleted on close. The ports come from a range keyed by the owning test class, each probed free
- * together with its cluster bus port (+10000).
+ * deleted on close. The ports come from a range keyed by the owning class, each probed free
+ * together with its cluster bus port (+10000). The service's cluster suites and the lab's cluster
+ * experiments ({@code --redis-cluster=local}, the {@code cluster} set) both start this one class
+ * (module {@code redis-cluster}: test-scoped in the service, inside the lab's jar).
  *
  * <p>Faults for the tests: kill a node, a manual failover, a slot migrated to another master.
  */
@@ -119,7 +121,7 @@ public final class LocalRedisCluster implements AutoCloseable {
             if (ping(port)) {
                 return;
             }
-            PrivateRedis.sleep(50);
+            sleep(50);
         }
         throw new IllegalStateException("redis-server did not start on port " + port + "; see " + dir);
     }
@@ -141,7 +143,7 @@ public final class LocalRedisCluster implements AutoCloseable {
                     && info(port).contains("cluster_slots_assigned:16384")) && mastersAgree()) {
                 return;
             }
-            PrivateRedis.sleep(100);
+            sleep(100);
         }
         throw new IllegalStateException("the cluster did not become ok in 60 s; see " + dir);
     }
@@ -295,6 +297,16 @@ public final class LocalRedisCluster implements AutoCloseable {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
         }
     }
 
