@@ -68,9 +68,20 @@ public final class RecordedRun {
         return new RunData(run.experiment(), run.settings(), run.timeline(), run.replicaIds(), samples.samples(),
                 new TreeMap<>(samples.latencyBySecond()), samples.latencyBucketsMs(), samples.latencyMaxMs(), keys,
                 artilleryCounters(dir.resolve("artillery.json")), responses(dir.resolve("client.csv")),
-                spike(dir.resolve("spike.csv")), run.redisCalls(), run.redisSent(), run.leaseOutcomes(), run.ownerForwards(),
-                leaseEvents == null ? null : leaseEvents.byId(), run.wakeUp(), run.cachedAtEnd(), run.artilleryExit(),
-                run.redisShards());
+                spike(dir.resolve("spike.csv")), withoutReplication(run.redisCalls()), run.redisSent(),
+                run.leaseOutcomes(), run.ownerForwards(), leaseEvents == null ? null : leaseEvents.byId(), run.wakeUp(),
+                run.cachedAtEnd(), run.artilleryExit(), run.redisShards() == null ? null : run.redisShards().stream()
+                        .map(s -> new RunData.Shard(s.node(), s.slots(), withoutReplication(s.calls()))).toList());
+    }
+
+    /** The counts without a cluster's replication ({@code replconf}), which the first cluster runs recorded. */
+    private static Map<String, Long> withoutReplication(Map<String, Long> calls) {
+        if (calls == null || !calls.containsKey(RedisProbe.REPLICATION)) {
+            return calls;
+        }
+        Map<String, Long> out = new TreeMap<>(calls);
+        out.remove(RedisProbe.REPLICATION);
+        return out;
     }
 
     private static Map<String, Long> artilleryCounters(Path file) throws IOException {

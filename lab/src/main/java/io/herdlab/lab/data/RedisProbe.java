@@ -32,8 +32,13 @@ public final class RedisProbe implements AutoCloseable {
     public static final int SLOTS = 16_384;
     /** What a single node serves: every slot. */
     static final String ALL_SLOTS = "0-" + (SLOTS - 1);
-    /** The lab's own commands, left out of the counts: its INFO reads, its SCANs, the topology it asked for. */
-    private static final List<String> OWN = List.of("info", "eval", "scan", "cluster|slots");
+    /** A cluster replica's acknowledgements to its master (once a second): replication, not a client's command. */
+    static final String REPLICATION = "replconf";
+    /**
+     * Left out of the counts: the lab's own commands (its INFO reads, its SCANs, the topology it asked for) and
+     * the cluster's replication.
+     */
+    private static final List<String> NOT_THE_REPLICAS = List.of("info", "eval", "scan", "cluster|slots", REPLICATION);
 
     /** Node address ({@code host:port}) → its connection: the node, or every master of a cluster. */
     private final Map<String, Connection> masters = new TreeMap<>();
@@ -173,12 +178,12 @@ public final class RedisProbe implements AutoCloseable {
         return (crc & 0xffff) % SLOTS;
     }
 
-    /** {@code after − before} per command, leaving out the lab's own reads ({@link #OWN}). */
+    /** {@code after − before} per command, leaving out the lab's own reads and replication ({@link #NOT_THE_REPLICAS}). */
     public static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after) {
         Map<String, Long> out = new TreeMap<>();
         after.forEach((command, calls) -> {
             long n = calls - before.getOrDefault(command, 0L);
-            if (n > 0 && !OWN.contains(command)) {
+            if (n > 0 && !NOT_THE_REPLICAS.contains(command)) {
                 out.put(command, n);
             }
         });

@@ -71,11 +71,11 @@ final class ClusterAnswer {
             double high = clusters.stream().mapToDouble(s -> s.hotShard().orElseThrow().share()).max().orElseThrow();
             boolean evenly = high <= even + EVEN_BY;
             p.append(String.format(Locale.ROOT, "The hot key's shard (the slot of Zipf id %d, the hottest) served %s of "
-                    + "the cluster's Redis commands (an even share of %d masters is %s), the busiest shard %s–%s times "
-                    + "an even share: %s.", ClusterComparison.HOT_ID, low == high ? Fmt.percent(low)
-                            : Fmt.percent(low) + "–" + Fmt.percent(high), n, Fmt.percent(even),
-                    Fmt.ratio(clusters.stream().mapToDouble(Side::imbalance).min().orElseThrow()),
-                    Fmt.ratio(clusters.stream().mapToDouble(Side::imbalance).max().orElseThrow()),
+                    + "the cluster's Redis commands (an even share of %d masters is %s), the busiest shard %s times "
+                    + "an even share: %s.", ClusterComparison.HOT_ID, range(Fmt.percent(low), Fmt.percent(high)), n,
+                    Fmt.percent(even),
+                    range(Fmt.ratio(clusters.stream().mapToDouble(Side::imbalance).min().orElseThrow()),
+                            Fmt.ratio(clusters.stream().mapToDouble(Side::imbalance).max().orElseThrow())),
                     evenly ? "the herd's commands spread about evenly over the masters"
                             : "the herd's commands did not spread evenly (a key's value, lease and notices share one "
                                     + "slot, so each hot key's herd falls on one shard)"));
@@ -84,6 +84,11 @@ final class ClusterAnswer {
             p.append("The runs recorded no commands per shard.");
         }
         return p.toString().trim();
+    }
+
+    /** {@code low–high}, or one figure where they are the same. */
+    private static String range(String low, String high) {
+        return low.equals(high) ? low : low + "–" + high;
     }
 
     /** {@code ×1.23 of one node's}. */
