@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * experiments ({@code --redis-cluster=local}, the {@code cluster} set) both start this one class
  * (module {@code redis-cluster}: test-scoped in the service, inside the lab's jar).
  *
- * <p>Faults for the tests: kill a node, a manual failover, a slot migrated to another master.
+ * <p>Faults for the tests: kill a node, a manual failover, a slot migrated to another master. And
+ * {@link #standalone}: one node of the same binary, not cluster-enabled, for a comparison with the cluster.
  */
 public final class LocalRedisCluster implements AutoCloseable {
 
@@ -99,14 +100,42 @@ public final class LocalRedisCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * One redis-server of the same binary, not cluster-enabled, killed and deleted on close as a cluster is: the
+     * one node a comparison with the cluster runs on ({@link #nodes()} is its {@code host:port}).
+     */
+    public static LocalRedisCluster standalone(Class<?> owner) {
+        LocalRedisCluster node;
+        try {
+            node = new LocalRedisCluster(Files.createTempDirectory("herd-node-" + owner.getSimpleName()), null);
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        try {
+            node.startNode(freePorts(owner, 1).get(0), false);
+            return node;
+        }
+        catch (RuntimeException ex) {
+            node.close();
+            throw ex;
+        }
+    }
+
     private void startNode(int port) {
+        startNode(port, true);
+    }
+
+    private void startNode(int port, boolean clusterEnabled) {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-                "--bind", "127.0.0.1",
-                "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-                "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS),
-                // a master that is down takes only its own slots away, not the whole cluster
-                "--cluster-require-full-coverage", "no",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
+                "--bind", "127.0.0.1"));
+        if (clusterEnabled) {
+            command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
+                    "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS),
+                    // a master that is down takes only its own slots away, not the whole cluster
+                    "--cluster-require-full-coverage", "no"));
+        }
+        command.addAll(List.of("--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
         if (password != null) {
             command.addAll(List.of("--requirepass", password, "--masterauth", password));
         }

@@ -70,6 +70,7 @@ public record LabOptions(
                                           connection (kube-proxy) or per request (default: connection)
               --postgres=jdbc:postgresql://127.0.0.1:5432/postgres   use this PostgreSQL (default: embedded)
               --redis=redis://127.0.0.1:6379                         use this Redis (default: embedded)
+                                          (with a Redis Cluster the lab starts: a redis-server of its binary)
               --redis-cluster=local|HOST:PORT,...   run every experiment on a Redis Cluster (the cluster set's
                                           one-node half stays on --redis): one the lab starts from the
                                           machine's redis-server (local: 3 masters + 3 replicas on free

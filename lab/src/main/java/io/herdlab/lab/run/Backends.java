@@ -31,26 +31,39 @@ public final class Backends implements AutoCloseable {
     private final RedisServer redis;
     /** {@code host:port,…} of the Redis Cluster, or null when no experiment runs on one. */
     private final String clusterNodes;
+    /** The one node of the cluster's binary the lab started (null: embedded or given). */
+    private final LocalRedisCluster node;
     private final LocalRedisCluster cluster;
-    private final Thread stopCluster;
+    private final Thread stopRedis;
 
     private Backends(String jdbcUrl, String redisUrl, EmbeddedPostgres postgres, RedisServer redis,
-            String clusterNodes, LocalRedisCluster cluster) {
+            String clusterNodes, LocalRedisCluster node, LocalRedisCluster cluster) {
         this.jdbcUrl = jdbcUrl;
         this.redisUrl = redisUrl;
         this.postgres = postgres;
         this.redis = redis;
         this.clusterNodes = clusterNodes;
+        this.node = node;
         this.cluster = cluster;
-        this.stopCluster = cluster == null ? null : new Thread(cluster::close, "lab-stop-redis-cluster");
-        if (stopCluster != null) {
-            Runtime.getRuntime().addShutdownHook(stopCluster);
+        this.stopRedis = node == null && cluster == null ? null : new Thread(this::closeRedis, "lab-stop-redis");
+        if (stopRedis != null) {
+            Runtime.getRuntime().addShutdownHook(stopRedis);
+        }
+    }
+
+    private void closeRedis() {
+        if (node != null) {
+            node.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     public static Backends start(LabOptions options, Consumer<String> progress) throws IOException {
         EmbeddedPostgres postgres = null;
         RedisServer redis = null;
+        LocalRedisCluster node = null;
         LocalRedisCluster cluster = null;
         try {
             String jdbcUrl = options.postgresJdbc();
@@ -61,6 +74,13 @@ public final class Backends implements AutoCloseable {
                 jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
             }
             String redisUrl = options.redisUrl();
+            if (redisUrl == null && LabOptions.LOCAL_CLUSTER.equals(options.redisCluster())) {
+                // one node of the cluster's own redis-server binary, so that one node and the cluster differ by
+                // the cluster alone (the embedded Redis is another version)
+                progress.accept("Starting a redis-server of the cluster's binary for the one-node runs (no --redis given)");
+                node = LocalRedisCluster.standalone(Backends.class);
+                redisUrl = "redis://" + node.nodes();
+            }
             if (redisUrl == null) {
                 int port = freePort();
                 progress.accept("Starting embedded Redis (no --redis given)");
@@ -75,10 +95,10 @@ public final class Backends implements AutoCloseable {
                 cluster = LocalRedisCluster.start(Backends.class);
                 clusterNodes = cluster.nodes();
             }
-            return new Backends(jdbcUrl, redisUrl, postgres, redis, clusterNodes, cluster);
+            return new Backends(jdbcUrl, redisUrl, postgres, redis, clusterNodes, node, cluster);
         }
         catch (IOException | RuntimeException ex) {
-            new Backends(null, null, postgres, redis, null, cluster).close();
+            new Backends(null, null, postgres, redis, null, node, cluster).close();
             throw new IOException("could not start the embedded servers: " + ex.getMessage(), ex);
         }
     }
@@ -126,10 +146,10 @@ public final class Backends implements AutoCloseable {
 
     @Override
     public void close() {
-        if (cluster != null) {
-            cluster.close();
+        if (stopRedis != null) {
+            closeRedis();
             try {
-                Runtime.getRuntime().removeShutdownHook(stopCluster);
+                Runtime.getRuntime().removeShutdownHook(stopRedis);
             }
             catch (IllegalStateException shuttingDown) {
                 // the hook runs anyway; closing twice is harmless

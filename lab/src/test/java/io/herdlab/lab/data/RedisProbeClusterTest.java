@@ -92,4 +92,19 @@ class RedisProbeClusterTest {
             assertThat(RedisProbe.sum(delta)).doesNotContainKey("info");
         }
     }
+
+    @Test
+    void onOneNodeTheSameQuestionsGoToItAlone() throws Exception {
+        try (LocalRedisCluster node = LocalRedisCluster.standalone(RedisProbeClusterTest.class);
+                RedisProbe probe = new RedisProbe("redis://" + node.nodes())) {
+            assertThat(probe.slotsByShard()).containsExactly(Map.entry(node.nodes(), List.of("0-16383")));
+            for (long id = 1; id <= 5; id++) {
+                probe.set(UserKey.value(PREFIX, id), "{}", 60);
+            }
+            probe.delete(UserKey.value(PREFIX, 2));
+            assertThat(probe.cachedIds(PREFIX, 5)).containsExactly(1L, 3L, 4L, 5L);
+            assertThat(probe.commandCallsByShard()).containsOnlyKeys(node.nodes());
+            assertThat(probe.commandCalls()).containsEntry("set", 5L).containsEntry("unlink", 1L);
+        }
+    }
 }
