@@ -275,7 +275,10 @@ public final class RedisProbe implements AutoCloseable {
                         masters.put(node, new Connection(node));
                     }
                 }
-                masters.keySet().retainAll(Arrays.asList(owner));
+                List<String> serving = Arrays.asList(owner);
+                for (String gone : masters.keySet().stream().filter(n -> !serving.contains(n)).toList()) {
+                    masters.remove(gone).close();
+                }
                 slotOwner = owner;
                 return;
             }
