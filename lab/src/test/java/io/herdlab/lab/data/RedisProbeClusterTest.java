@@ -107,4 +107,21 @@ class RedisProbeClusterTest {
             assertThat(probe.commandCalls()).containsEntry("set", 5L).containsEntry("unlink", 1L);
         }
     }
+
+    @Test
+    void aWriteToASlotThatMovedFollowsTheMovedReply() throws Exception {
+        String key = "moved-test:{moved}";
+        try (RedisProbe probe = RedisProbe.cluster(cluster.nodes())) {
+            int from = cluster.masterOf(key);
+            int to = cluster.otherMaster(from);
+            assertThat(probe.nodeOf(key)).isEqualTo("127.0.0.1:" + from);
+            cluster.migrate(RedisProbe.slot(key), from, to);
+            // the probe still sends it to the old master, which answers MOVED: the slots are read again
+            probe.set(key, "moved", 60);
+            assertThat(probe.nodeOf(key)).isEqualTo("127.0.0.1:" + to);
+            assertThat(cluster.cli("-p", Integer.toString(to), "GET", key).trim()).isEqualTo("moved");
+            probe.delete(key);
+            assertThat(cluster.cli("-p", Integer.toString(to), "EXISTS", key).trim()).isEqualTo("0");
+        }
+    }
 }
