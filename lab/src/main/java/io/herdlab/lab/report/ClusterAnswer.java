@@ -22,6 +22,8 @@ final class ClusterAnswer {
     static final double SAME_READS = 0.05;
     /** How far above an even share the hot key's shard may be and still count as an even spread. */
     static final double EVEN_BY = 0.05;
+    /** Commands sent per miss a command must grow by on the cluster to be named. */
+    static final double GREW_BY = 0.05;
 
     private ClusterAnswer() {
     }
@@ -56,11 +58,13 @@ final class ClusterAnswer {
         for (Map.Entry<Preset, Pair> e : both) {
             Side node = e.getValue().node();
             Side cluster = e.getValue().cluster();
-            cost.add(String.format(Locale.ROOT, "%s %s against %s, spike P99 %s against %s (%s)", e.getKey().id(),
-                    Fmt.sentPerMiss(cluster.lease()), Fmt.sentPerMiss(node.lease()), Fmt.ms(cluster.spikeP99Ms()),
-                    Fmt.ms(node.spikeP99Ms()), ratio(cluster.spikeP99Ms(), node.spikeP99Ms())));
+            cost.add(String.format(Locale.ROOT, "%s %s against %s%s, spike P99 %s against %s (%s)", e.getKey().id(),
+                    Fmt.sentPerMiss(cluster.lease()), Fmt.sentPerMiss(node.lease()), growth(node, cluster),
+                    Fmt.ms(cluster.spikeP99Ms()), Fmt.ms(node.spikeP99Ms()),
+                    ratio(cluster.spikeP99Ms(), node.spikeP99Ms())));
         }
-        p.append("Redis commands sent per miss on the cluster against one node, and the spike's P99: ")
+        p.append("Redis commands sent per miss on the cluster against one node (the commands that grew, per miss), "
+                + "and the spike's P99: ")
                 .append(String.join("; ", cost)).append(". ");
         List<Side> clusters = both.stream().map(e -> e.getValue().cluster())
                 .filter(s -> s.hotShard().isPresent() && s.shards().size() > 1).toList();
@@ -84,6 +88,26 @@ final class ClusterAnswer {
             p.append("The runs recorded no commands per shard.");
         }
         return p.toString().trim();
+    }
+
+    /**
+     * {@code  (EVALSHA +0.77, CLUSTER +0.06)}: the commands whose count sent per miss grew on the cluster by at least
+     * {@link #GREW_BY}, most first, at most three; empty where none did or the replicas did not count them.
+     */
+    static String growth(Side node, Side cluster) {
+        Map<String, Double> a = node.lease().sentPerCommandPerMiss();
+        Map<String, Double> b = cluster.lease().sentPerCommandPerMiss();
+        if (a == null || b == null) {
+            return "";
+        }
+        List<String> grew = b.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - a.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= GREW_BY)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(3)
+                .map(e -> String.format(Locale.ROOT, "%s +%.2f", e.getKey(), e.getValue()))
+                .toList();
+        return grew.isEmpty() ? "" : " (" + String.join(", ", grew) + ")";
     }
 
     /** {@code low–high}, or one figure where they are the same. */

@@ -103,6 +103,19 @@ class ClusterReportTest {
                 .contains("an even share of 3 masters is 33.3%")
                 .contains(String.format(Locale.ROOT, "spike P99 %s against %s", Fmt.ms(cluster.spikeP99Ms()),
                         Fmt.ms(c.pairs().get(Preset.LOCAL).node().spikeP99Ms())));
+        // the commands that grew per miss on the cluster are named, each by at least GREW_BY
+        ClusterComparison.Side node = c.pairs().get(Preset.LOCAL).node();
+        String growth = ClusterAnswer.growth(node, cluster);
+        assertThat(p).contains("local " + Fmt.sentPerMiss(cluster.lease()) + " against " + Fmt.sentPerMiss(node.lease())
+                + growth + ", spike P99");
+        cluster.lease().sentPerCommandPerMiss().forEach((command, perMiss) -> {
+            boolean grew = perMiss - node.lease().sentPerCommandPerMiss().getOrDefault(command, 0.0)
+                    >= ClusterAnswer.GREW_BY;
+            if (!grew) {
+                assertThat(growth).doesNotContain(command + " +");
+            }
+        });
+        assertThat(growth).startsWith(" (").contains("CLUSTER +");
         // without a preset on both, no comparison
         assertThat(ClusterAnswer.paragraph(ClusterComparison.of(pair().subList(0, 1)))).contains("needs a preset");
     }
