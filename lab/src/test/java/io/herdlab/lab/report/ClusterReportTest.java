@@ -22,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The cluster set's comparison, table and paragraph, from a real run kept under
  * src/test/resources/lab/recorded/: {@code cluster-local-node} and {@code cluster-local-cluster}, the
- * first pair of {@code lab --profile=default --experiments=cluster} on 2026-12-02 (3 replicas,
- * 5,000-request spike, local single-flight on one redis-server 7.0 and on a 3-master cluster of
- * the same binary; replica logs and the tables left out, artillery.json cut to its counters,
+ * first pair of {@code lab --profile=default --experiments=cluster --redis=redis://127.0.0.1:36379}
+ * on 2026-12-02 (a redis-server 7.0.15 of the lab's own on that port; 3 replicas, 5,000-request
+ * spike, local single-flight on that one node and on a 3-master cluster of the same binary, the
+ * machine loaded by other builds; replica logs and the tables left out, artillery.json cut to its counters,
  * client.csv and spike.csv to their first three columns). The cluster run still carries the
  * replication (REPLCONF) the probe recorded then; reading leaves it out.
  */
