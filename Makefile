@@ -149,6 +149,10 @@ EXPERIMENTS ?=
 DIST ?=
 SPIKE ?=
 SCALING_REPLICAS ?=
+# REDIS_CLUSTER=local: every experiment on a Redis Cluster the lab starts (3 masters + 3 replicas from the
+# machine's redis-server, torn down at the end); host:port,…: on an existing one. EXPERIMENTS=cluster starts
+# one for its cluster half without it.
+REDIS_CLUSTER ?=
 LAB_ARGS ?=
 # REPLICAS also serves the Kubernetes targets (default 3 there): the lab takes it only when it is
 # given on the command line or in the environment, so PROFILE=quick keeps its own 2 replicas.
@@ -164,6 +168,6 @@ artillery/node_modules/.package-lock.json: artillery/package.json artillery/pack
 	cd artillery && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 
 .PHONY: lab
-lab: build lab-deps ## Run the herd matrix on local replicas, report in reports/<timestamp>/ (PROFILE=quick EXPERIMENTS=baseline,lua,scaling DIST=zipf REPLICAS=3 SPIKE=5000 SCALING_REPLICAS=1,2,3,5 LAB_ARGS=--help)
+lab: build lab-deps ## Run the herd matrix on local replicas, report in reports/<timestamp>/ (PROFILE=quick EXPERIMENTS=baseline,lua,scaling,cluster DIST=zipf REPLICAS=3 SPIKE=5000 SCALING_REPLICAS=1,2,3,5 REDIS_CLUSTER=local LAB_ARGS=--help)
 	$(LAB_JAVA) --profile=$(PROFILE) --experiments=$(EXPERIMENTS) --dist=$(DIST) --replicas=$(LAB_REPLICAS) \
-	  --spike=$(SPIKE) --scaling-replicas=$(SCALING_REPLICAS) $(LAB_ARGS)
+	  --spike=$(SPIKE) --scaling-replicas=$(SCALING_REPLICAS) --redis-cluster=$(REDIS_CLUSTER) $(LAB_ARGS)

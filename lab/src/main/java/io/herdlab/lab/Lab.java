@@ -70,7 +70,8 @@ final class Lab {
                 "lab-stop-children");
         Runtime.getRuntime().addShutdownHook(stopChildren);
         try (Backends backends = Backends.start(options, progress::message)) {
-            out.println("PostgreSQL " + backends.jdbcUrl() + ", Redis " + backends.redisUrl());
+            out.println("PostgreSQL " + backends.jdbcUrl() + ", Redis " + backends.redisUrl()
+                    + (backends.clusterNodes() == null ? "" : ", Redis Cluster " + backends.clusterNodes()));
             ExperimentRun runner = new ExperimentRun(options, backends, artillery, progress);
             int k = 0;
             for (Experiment experiment : options.experiments()) {
@@ -88,8 +89,15 @@ final class Lab {
                     progress.message("FAILED: " + ex.getMessage());
                 }
                 results.add(result);
-                // a report after every experiment, so an interrupted matrix still leaves one
-                Report.write(dir, options, results);
+                // a report after every experiment, so an interrupted matrix still leaves one; a report that
+                // fails to render must not stop the experiments (the recorded runs can be rendered again)
+                try {
+                    Report.write(dir, options, results);
+                }
+                catch (IOException | RuntimeException ex) {
+                    progress.message("could not write the report so far (" + ex.getMessage() + "); the runs are "
+                            + "recorded, --report-from=" + dir + " renders them again");
+                }
             }
         }
         Runtime.getRuntime().removeShutdownHook(stopChildren);

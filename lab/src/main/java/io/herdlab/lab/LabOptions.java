@@ -16,6 +16,8 @@ import java.util.Map;
  * @param launcher     how a replica JVM is started: {@code -jar <jar>} or {@code -cp <classpath> <main>}
  * @param postgresJdbc an existing PostgreSQL as a JDBC URL, or null for the embedded one
  * @param redisUrl     an existing Redis, or null for the embedded one
+ * @param redisCluster the Redis Cluster of the experiments that run on one: {@link #LOCAL_CLUSTER} (the lab starts
+ *                     one), an existing cluster's {@code host:port,…}, or null when none runs on a cluster
  * @param reportFrom   a report folder whose recorded runs are rendered again instead of running anything, or null
  */
 public record LabOptions(
@@ -28,6 +30,7 @@ public record LabOptions(
         int users,
         String postgresJdbc,
         String redisUrl,
+        String redisCluster,
         String keyPrefix,
         String queryDelay,
         List<String> replicaArgs,
@@ -44,6 +47,8 @@ public record LabOptions(
     /** The service's main class, for {@code --classpath} (the end-to-end test runs the replicas from its classpath). */
     static final String SERVICE_MAIN = "io.herdlab.HerdlabApplication";
     static final List<Integer> SCALING_REPLICAS = List.of(1, 2, 3, 5);
+    /** {@code --redis-cluster=local}: a Redis Cluster the lab starts itself (3 masters, 3 replicas) and tears down. */
+    public static final String LOCAL_CLUSTER = "local";
 
     static final String USAGE = """
             usage: java -jar lab/target/herdlab-lab.jar [--name=value ...]   (from the repository root)
@@ -51,9 +56,11 @@ public record LabOptions(
                                           3 replicas, every preset but tiered x uniform,zipf and the scaling set;
                                           quick: keys expire at t=15 s, 1,000-request spike, 2 replicas,
                                           baseline,jitter,full x uniform (a few minutes)
-              --experiments=a,b           presets: baseline jitter local redisson lua tiered full, and scaling:
-                                          local, lua, tiered, redisson with jitter off on zipf ids at each
-                                          --scaling-replicas
+              --experiments=a,b           presets: baseline jitter local redisson lua tiered full owner, and
+                                          scaling: local, lua, tiered, redisson, owner with jitter off on zipf
+                                          ids at each --scaling-replicas; cluster: local, lua, redisson with
+                                          jitter off on zipf ids on one Redis node, then on a Redis Cluster
+                                          (--redis-cluster's, else one the lab starts), --replicas each
               --scaling-replicas=1,2,3,5  replica counts of the scaling set
               --spike=5000                requests the spike puts on the wire at once (default: the profile's)
               --dist=uniform,zipf         key distributions (default: the profile's)
@@ -63,6 +70,11 @@ public record LabOptions(
                                           connection (kube-proxy) or per request (default: connection)
               --postgres=jdbc:postgresql://127.0.0.1:5432/postgres   use this PostgreSQL (default: embedded)
               --redis=redis://127.0.0.1:6379                         use this Redis (default: embedded)
+                                          (with a Redis Cluster the lab starts: a redis-server of its binary)
+              --redis-cluster=local|HOST:PORT,...   run every experiment on a Redis Cluster (the cluster set's
+                                          one-node half stays on --redis): one the lab starts from the
+                                          machine's redis-server (local: 3 masters + 3 replicas on free
+                                          ports, torn down at the end), or an existing one's nodes
               --key-prefix=herdlab-lab:   Redis key prefix of the replicas (flushed before each experiment)
               --users=10000               users seeded and warmed
               --query-delay=50ms          the replicas' simulated query cost (herd.db.query-delay; default: the
@@ -97,13 +109,25 @@ public record LabOptions(
         List<Experiment> experiments = new ArrayList<>();
         for (String dist : dists) {
             for (String preset : presets) {
-                if (!preset.equalsIgnoreCase("scaling")) {
+                if (!isSet(preset)) {
                     experiments.add(Experiment.of(preset, dist, replicas));
                 }
             }
         }
         if (presets.stream().anyMatch(p -> p.equalsIgnoreCase("scaling"))) {
             experiments.addAll(Experiment.scalingSet(scalingReplicas.isEmpty() ? SCALING_REPLICAS : scalingReplicas));
+        }
+        String givenCluster = o.nullable("redis-cluster");
+        if (givenCluster != null) {
+            // the matrix and the scaling set on the cluster; the cluster set keeps its one-node half, its point
+            experiments.replaceAll(Experiment::onCluster);
+        }
+        if (presets.stream().anyMatch(p -> p.equalsIgnoreCase("cluster"))) {
+            experiments.addAll(Experiment.clusterSet(replicas));
+        }
+        String redisCluster = givenCluster;
+        if (redisCluster == null && experiments.stream().anyMatch(Experiment::redisCluster)) {
+            redisCluster = LOCAL_CLUSTER;
         }
         int spike = o.integer("spike", profile.spikeRequests);
         if (spike < 1 || spike > 15_000) {
@@ -123,7 +147,7 @@ public record LabOptions(
         }
         LabOptions options = new LabOptions(profile, List.copyOf(experiments), replicas, spike, spread,
                 Double.parseDouble(o.get("zipf-s", "1.0")), o.integer("users", 10_000),
-                o.nullable("postgres"), o.nullable("redis"), o.get("key-prefix", "herdlab-lab:"),
+                o.nullable("postgres"), o.nullable("redis"), redisCluster, o.get("key-prefix", "herdlab-lab:"),
                 o.nullable("query-delay"), o.list("replica-args", List.of()), launcher,
                 o.list("replica-jvm", List.of("-Xmx512m", "-XX:+UseSerialGC")),
                 Path.of(o.get("artillery", "artillery")).toAbsolutePath(),
@@ -131,6 +155,11 @@ public record LabOptions(
                 o.nullable("report-from") == null ? null : Path.of(o.get("report-from", "")).toAbsolutePath());
         o.requireAllRead();
         return options;
+    }
+
+    /** {@code scaling} and {@code cluster} name sets of experiments, not presets. */
+    private static boolean isSet(String name) {
+        return name.equalsIgnoreCase("scaling") || name.equalsIgnoreCase("cluster");
     }
 
     private static int parseInt(String name, String value) {

@@ -54,6 +54,35 @@ class LabOptionsTest {
     }
 
     @Test
+    void theClusterSetRunsLocalAndBothLeasesOnOneNodeThenOnAClusterTheLabStarts() {
+        LabOptions o = LabOptions.parse("--experiments=cluster");
+        assertThat(o.experiments()).extracting(Experiment::id).containsExactly("cluster-local-node",
+                "cluster-local-cluster", "cluster-lua-node", "cluster-lua-cluster", "cluster-redisson-node",
+                "cluster-redisson-cluster");
+        assertThat(o.experiments()).allSatisfy(e -> {
+            assertThat(e.replicas()).isEqualTo(3);
+            assertThat(e.distribution()).isEqualTo("zipf");
+            assertThat(e.replicaArgs()).containsExactly("--herd.mitigation.jitter-max=0s");
+            assertThat(e.inMatrix()).isFalse();
+        });
+        assertThat(o.experiments()).filteredOn(Experiment::redisCluster).hasSize(3);
+        assertThat(o.redisCluster()).isEqualTo(LabOptions.LOCAL_CLUSTER);
+        // nothing on a cluster: no cluster to start
+        assertThat(LabOptions.parse("--experiments=lua").redisCluster()).isNull();
+    }
+
+    @Test
+    void redisClusterPutsTheMatrixOnAClusterAndTheClusterSetKeepsItsOneNodeHalf() {
+        LabOptions o = LabOptions.parse("--experiments=lua,cluster", "--dist=uniform",
+                "--redis-cluster=127.0.0.1:7001,127.0.0.1:7002");
+        assertThat(o.redisCluster()).isEqualTo("127.0.0.1:7001,127.0.0.1:7002");
+        assertThat(o.experiments()).extracting(Experiment::id).startsWith("lua-uniform-rc", "cluster-local-node",
+                "cluster-local-cluster");
+        assertThat(o.experiments().get(0).redisCluster()).isTrue();
+        assertThat(LabOptions.parse("--experiments=lua", "--redis-cluster=local").redisCluster()).isEqualTo("local");
+    }
+
+    @Test
     void rejectsUnknownPresetsAndOptions() {
         assertThatThrownBy(() -> LabOptions.parse("--experiments=magic")).hasMessageContaining("magic");
         assertThatThrownBy(() -> LabOptions.parse("--colour=red")).hasMessageContaining("colour");

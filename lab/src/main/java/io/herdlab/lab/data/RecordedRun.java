@@ -21,14 +21,16 @@ import tools.jackson.databind.JsonNode;
  * {@code keys.json} (DB queries per id), {@code lease-events.json} (lease events per id, where the
  * replicas served them), {@code artillery.json} and {@code client.csv} (Artillery's report and one
  * line per response), {@code spike.csv} (one line per spike request). A part an older run did not
- * record reads as null, never as zero.
+ * record reads as null, never as zero ({@code redisShards}, the commands per master, came with the
+ * cluster set: a run.json without it reads as before).
  */
 public final class RecordedRun {
 
     /** What {@code run.json} holds: the parts of {@link RunData} that have no file of their own. */
     record RunFile(Experiment experiment, RunData.Settings settings, RunData.Timeline timeline, List<String> replicaIds,
             Map<String, Long> redisCalls, Map<String, Long> redisSent, Map<String, Long> leaseOutcomes,
-            Map<String, Long> ownerForwards, RunData.Histogram wakeUp, List<Long> cachedAtEnd, int artilleryExit) {
+            Map<String, Long> ownerForwards, RunData.Histogram wakeUp, List<Long> cachedAtEnd, int artilleryExit,
+            List<RunData.Shard> redisShards) {
     }
 
     public static final String LEASE_EVENTS = "lease-events.json";
@@ -46,7 +48,7 @@ public final class RecordedRun {
         Files.createDirectories(dir);
         AdminClient.JSON.writeValue(dir.resolve("run.json").toFile(), new RunFile(d.experiment(), d.settings(),
                 d.timeline(), d.replicaIds(), d.redisCalls(), d.redisSent(), d.leaseOutcomes(), d.ownerForwards(), d.wakeUp(),
-                d.cachedAtEnd(), d.artilleryExit()));
+                d.cachedAtEnd(), d.artilleryExit(), d.redisShards()));
         AdminClient.JSON.writeValue(dir.resolve("samples.json").toFile(),
                 new SamplesFile(d.samples(), d.bucketBoundsMs(), d.latencyMaxMs(), d.latencyBySecond()));
         AdminClient.JSON.writeValue(dir.resolve("keys.json").toFile(), d.queriesPerKey());
@@ -66,8 +68,20 @@ public final class RecordedRun {
         return new RunData(run.experiment(), run.settings(), run.timeline(), run.replicaIds(), samples.samples(),
                 new TreeMap<>(samples.latencyBySecond()), samples.latencyBucketsMs(), samples.latencyMaxMs(), keys,
                 artilleryCounters(dir.resolve("artillery.json")), responses(dir.resolve("client.csv")),
-                spike(dir.resolve("spike.csv")), run.redisCalls(), run.redisSent(), run.leaseOutcomes(), run.ownerForwards(),
-                leaseEvents == null ? null : leaseEvents.byId(), run.wakeUp(), run.cachedAtEnd(), run.artilleryExit());
+                spike(dir.resolve("spike.csv")), withoutReplication(run.redisCalls()), run.redisSent(),
+                run.leaseOutcomes(), run.ownerForwards(), leaseEvents == null ? null : leaseEvents.byId(), run.wakeUp(),
+                run.cachedAtEnd(), run.artilleryExit(), run.redisShards() == null ? null : run.redisShards().stream()
+                        .map(s -> new RunData.Shard(s.node(), s.slots(), withoutReplication(s.calls()))).toList());
+    }
+
+    /** The counts without a cluster's replication ({@code replconf}), which the first cluster runs recorded. */
+    private static Map<String, Long> withoutReplication(Map<String, Long> calls) {
+        if (calls == null || !calls.containsKey(RedisProbe.REPLICATION)) {
+            return calls;
+        }
+        Map<String, Long> out = new TreeMap<>(calls);
+        out.remove(RedisProbe.REPLICATION);
+        return out;
     }
 
     private static Map<String, Long> artilleryCounters(Path file) throws IOException {

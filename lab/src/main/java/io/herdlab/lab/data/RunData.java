@@ -33,6 +33,8 @@ import io.herdlab.lab.Experiment;
  *                           ({@code /actuator/herd/lease-events}); null where the replicas do not serve them
  * @param wakeUp             the follower wait histogram between the same two instants, all replicas
  * @param cachedAtEnd        ids whose key was still in Redis when the run ended
+ * @param redisShards        {@code redisCalls} per master that served them (one on a single node, each master of a
+ *                           Redis Cluster), with the slots each served; null in runs recorded before it was kept
  */
 public record RunData(
         Experiment experiment,
@@ -54,7 +56,20 @@ public record RunData(
         Map<Long, Map<String, Long>> leaseEvents,
         Histogram wakeUp,
         List<Long> cachedAtEnd,
-        int artilleryExit) {
+        int artilleryExit,
+        List<Shard> redisShards) {
+
+    /** A run recorded without the per-shard command counts. */
+    public RunData(Experiment experiment, Settings settings, Timeline timeline, List<String> replicaIds,
+            List<Sample> samples, Map<Long, long[]> latencyBySecond, long[] bucketBoundsMs, long latencyMaxMs,
+            Map<Long, Integer> queriesPerKey, Map<String, Long> artilleryCounters, List<Response> artilleryResponses,
+            List<SpikeRequest> spike, Map<String, Long> redisCalls, Map<String, Long> redisSent,
+            Map<String, Long> leaseOutcomes, Map<String, Long> ownerForwards, Map<Long, Map<String, Long>> leaseEvents,
+            Histogram wakeUp, List<Long> cachedAtEnd, int artilleryExit) {
+        this(experiment, settings, timeline, replicaIds, samples, latencyBySecond, bucketBoundsMs, latencyMaxMs,
+                queriesPerKey, artilleryCounters, artilleryResponses, spike, redisCalls, redisSent, leaseOutcomes,
+                ownerForwards, leaseEvents, wakeUp, cachedAtEnd, artilleryExit, null);
+    }
 
     /** When the last response of the run ended, Artillery's or the spike's (the warm start if none did). */
     public long lastResponseEpochMs() {
@@ -111,6 +126,34 @@ public record RunData(
         /** Seconds since the warm phase started. */
         public double t(long epochMs) {
             return (epochMs - warmStartMs) / 1000.0;
+        }
+    }
+
+    /**
+     * One master's part of the run's Redis commands (INFO commandstats, between the same two instants as
+     * {@code redisCalls}).
+     *
+     * @param node  {@code host:port}
+     * @param slots the hash slot ranges it served ({@code 0-5460}; {@code 0-16383} for a single node)
+     * @param calls command → calls it served
+     */
+    public record Shard(String node, List<String> slots, Map<String, Long> calls) {
+
+        public long total() {
+            return calls.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Whether it served {@code slot}. */
+        public boolean serves(int slot) {
+            for (String range : slots) {
+                int dash = range.indexOf('-');
+                int low = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+                int high = dash < 0 ? low : Integer.parseInt(range.substring(dash + 1));
+                if (low <= slot && slot <= high) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import io.herdlab.lab.Experiment;
 import io.herdlab.lab.LabOptions;
 import io.herdlab.lab.analysis.BurstCheck;
+import io.herdlab.lab.analysis.ClusterComparison;
 import io.herdlab.lab.analysis.Deferral;
 import io.herdlab.lab.analysis.Duplicates;
 import io.herdlab.lab.analysis.ExperimentResult;
@@ -53,6 +54,13 @@ public final class Report {
             + "(none, local) duplicates across replicas are the design.";
     static final String OUTCOMES_LEGEND = "`" + Prometheus.LEASE + "` between the reset after the aligned warm and the "
             + "end, summed over replicas and modes; n/a where the run did not record them.";
+
+    static final String CLUSTER_LEGEND = "The same presets with jitter off on Zipf ids, on one Redis node and on a Redis "
+            + "Cluster (3 masters, each with a replica); hot keys: Zipf ids 1–10. Redis-side commands per shard: what each "
+            + "master served between the reset after the aligned warm and the end (INFO commandstats on every master, "
+            + "the commands run inside scripts included; the lab's own INFO, SCAN and CLUSTER SLOTS left out). The hot "
+            + "key's shard: the master of Zipf id 1's slot. Busiest shard ÷ even share: 1 is an even spread, the number "
+            + "of masters all on one.";
 
     private final Path dir;
     private final List<ExperimentResult> results;
@@ -97,6 +105,12 @@ public final class Report {
                     .append(Table.outcomes(Table.scalingRows(scaling, Scaling.Point::lease))).append('\n')
                     .append(OUTCOMES_LEGEND).append("\n\n");
             images(md, scalingCharts);
+        }
+        ClusterComparison cluster = ClusterComparison.of(results);
+        if (!cluster.isEmpty()) {
+            md.append("## One Redis node or a Redis Cluster\n\n")
+                    .append(ClusterAnswer.paragraph(cluster)).append("\n\n").append(Table.cluster(cluster)).append('\n')
+                    .append(CLUSTER_LEGEND).append("\n\n");
         }
         if (!comparison.isEmpty()) {
             md.append("## Charts: the presets side by side\n\n");
@@ -145,9 +159,11 @@ public final class Report {
         StringBuilder c = new StringBuilder("java -jar ").append(LabOptions.LAB_JAR).append(" --jar=")
                 .append(LabOptions.SERVICE_JAR).append(" --profile=").append(options.profile().id());
         c.append(" --experiments=").append(String.join(",", experiments.stream()
-                .map(e -> e.scaling() ? "scaling" : e.preset().id()).distinct().toList()));
-        c.append(" --dist=").append(String.join(",", experiments.stream().filter(e -> !e.scaling())
-                .map(Experiment::distribution).distinct().toList()));
+                .map(e -> e.scaling() ? "scaling" : e.clusterSet() ? "cluster" : e.preset().id()).distinct().toList()));
+        if (experiments.stream().anyMatch(Experiment::inMatrix)) {
+            c.append(" --dist=").append(String.join(",", experiments.stream().filter(Experiment::inMatrix)
+                    .map(Experiment::distribution).distinct().toList()));
+        }
         c.append(" --replicas=").append(experiments.stream().filter(e -> !e.scaling()).mapToInt(Experiment::replicas)
                 .findFirst().orElse(options.replicas()));
         if (experiments.stream().anyMatch(Experiment::scaling)) {
@@ -160,6 +176,9 @@ public final class Report {
         }
         if (!options.replicaArgs().isEmpty()) {
             c.append(" --replica-args=").append(String.join(",", options.replicaArgs()));
+        }
+        if (options.redisCluster() != null && experiments.stream().anyMatch(e -> e.redisCluster() && !e.clusterSet())) {
+            c.append(" --redis-cluster=").append(options.redisCluster());
         }
         if (!options.spread().equals("connection")) {
             c.append(" --spread=").append(options.spread());
@@ -175,13 +194,15 @@ public final class Report {
     }
 
     /** One row of summary.json: the experiment's figures without its raw data. */
-    record Summary(String experiment, String preset, String distribution, int replicas, boolean scaling, boolean ok,
+    record Summary(String experiment, String preset, String distribution, int replicas, boolean scaling,
+            boolean redisCluster, boolean ok,
             String failure, boolean spikeIsBurst, Traffic traffic, BurstCheck burst, Latencies latency,
             ServerLoad server, KeyLoad keys, Deferral deferral, LeaseCost lease, Duplicates duplicates) {
 
         static Summary of(ExperimentResult r) {
             Experiment e = r.experiment();
-            return new Summary(e.id(), e.preset().id(), e.distribution(), e.replicas(), e.scaling(), r.ok(), r.failure(),
+            return new Summary(e.id(), e.preset().id(), e.distribution(), e.replicas(), e.scaling(), e.redisCluster(),
+                    r.ok(), r.failure(),
                     r.ok() && r.burst().isBurst(), r.traffic(), r.burst(), r.latency(), r.server(), r.keys(),
                     r.deferral(), r.lease(), r.duplicates());
         }

@@ -48,7 +48,7 @@ final class ReportCharts {
         List<String> files = new ArrayList<>();
         for (String dist : Experiment.DISTRIBUTIONS) {
             List<ExperimentResult> ok = results.stream()
-                    .filter(r -> r.ok() && !r.experiment().scaling() && r.experiment().distribution().equals(dist))
+                    .filter(r -> r.ok() && r.experiment().inMatrix() && r.experiment().distribution().equals(dist))
                     .toList();
             if (ok.isEmpty()) {
                 continue;

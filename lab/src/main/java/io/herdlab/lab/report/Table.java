@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.herdlab.lab.analysis.ClusterComparison;
 import io.herdlab.lab.analysis.Deferral;
 import io.herdlab.lab.analysis.Duplicates;
 import io.herdlab.lab.analysis.ExperimentResult;
@@ -88,6 +89,41 @@ final class Table {
                 Fmt.count(p.lease().membershipChanges()), Fmt.ms(p.wakeUpP50Ms()),
                 Fmt.ms(p.wakeUpP99Ms()), p.burst() ? "burst" : "**not a burst**"))));
         return t.toString();
+    }
+
+    /**
+     * The cluster set: per preset its run on one Redis node and its run on the Redis Cluster, and how the
+     * Redis commands fell on the masters (each master's share, the hot key's marked).
+     */
+    static String cluster(ClusterComparison c) {
+        StringBuilder t = new StringBuilder("| preset | Redis | DB reads per hot key per expiry | cluster duplicates "
+                + "| spike P99 | Redis commands sent per miss | Redis-side commands per miss | Redis-side commands per "
+                + "shard (share) | hot key's shard's share | busiest shard ÷ even share | spike on the wire |\n"
+                + "|---|---|--:|--:|--:|--:|--:|---|--:|--:|---|\n");
+        c.pairs().forEach((preset, pair) -> {
+            for (ClusterComparison.Side side : java.util.Arrays.asList(pair.node(), pair.cluster())) {
+                if (side == null) {
+                    continue;
+                }
+                t.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %d | %s | %s | %s | %s | %s | %s | %s |%n",
+                        preset.id(), side == pair.node() ? "one node" : "cluster, " + side.shards().size() + " masters",
+                        side.hotKeyReadsPerExpiry(), side.clusterDuplicates(), Fmt.ms(side.spikeP99Ms()),
+                        Fmt.sentPerMiss(side.lease()), Fmt.ratio(side.lease().redisServedPerMiss()), perShard(side),
+                        side.hotShard().map(h -> Fmt.percent(h.share())).orElse(Fmt.NA), Fmt.ratio(side.imbalance()),
+                        side.burst() ? "burst" : "**not a burst**"));
+            }
+        });
+        return t.toString();
+    }
+
+    /** {@code :30001 52,310 (41.0%, hot) · …}, busiest first; n/a where the shards were not recorded. */
+    private static String perShard(ClusterComparison.Side side) {
+        if (side.shards().isEmpty()) {
+            return Fmt.NA;
+        }
+        return String.join(" · ", side.shards().stream().map(s -> String.format(Locale.ROOT, "%s %,d (%s%s)",
+                s.node().substring(s.node().lastIndexOf(':')), s.calls(), Fmt.percent(s.share()),
+                s.hot() && side.shards().size() > 1 ? ", hot" : "")).toList());
     }
 
     /** The scaling set's rows, labelled coalescer and replica count, with what {@code part} takes of each. */

@@ -142,7 +142,7 @@ final class WriteUp {
     }
 
     private Stream<ExperimentResult> matrix() {
-        return results.stream().filter(r -> r.ok() && !r.experiment().scaling());
+        return results.stream().filter(r -> r.ok() && r.experiment().inMatrix());
     }
 
     private String baselineStory(ExperimentResult b) {

@@ -89,6 +89,10 @@ public final class ExperimentRun {
             properties.add("--herd.db.query-delay=" + options.queryDelay());
         }
         properties.addAll(experiment.replicaArgs());
+        if (experiment.redisCluster()) {
+            // the cache, the Lua lease and Redisson in cluster mode, as hot-key-burst.sh's REDIS_CLUSTER_NODES does
+            properties.add("--spring.data.redis.cluster.nodes=" + backends.clusterNodes());
+        }
         properties.addAll(options.replicaArgs());
         var setup = new ReplicaProcess.Setup(options.replicaJvmOptions(), options.launcher(), backends.r2dbcUrl(),
                 backends.redisUrl(), options.keyPrefix(), properties);
@@ -108,7 +112,7 @@ public final class ExperimentRun {
         private volatile RunData.Timeline timeline;
         private volatile Exception alignFailure;
         private volatile long jitterMaxMs;
-        private volatile Map<String, Long> redisBefore = Map.of();
+        private volatile Map<String, Map<String, Long>> redisBefore = Map.of();
         private volatile List<String> prometheusBefore = List.of();
         private volatile CompletableFuture<String> spike;
 
@@ -165,26 +169,32 @@ public final class ExperimentRun {
                     events = replicaEvents == null ? events : events.plus(replicaEvents);
                     prometheusAfter.add(r.admin().prometheus());
                 }
-                Map<String, Long> redisCalls;
+                Map<String, Map<String, Long>> redisByShard;
+                Map<String, List<String>> slots;
                 List<Long> cached;
-                try (RedisProbe redis = new RedisProbe(backends.redisUrl())) {
-                    redisCalls = RedisProbe.delta(redisBefore, redis.commandCalls());
+                try (RedisProbe redis = backends.probe(experiment.redisCluster())) {
+                    redisByShard = RedisProbe.deltaByShard(redisBefore, redis.commandCallsByShard());
+                    slots = redis.slotsByShard();
                     cached = redis.cachedIds(options.keyPrefix(), options.users());
                 }
+                List<RunData.Shard> shards = redisByShard.entrySet().stream()
+                        .map(e -> new RunData.Shard(e.getKey(), slots.getOrDefault(e.getKey(), List.of()), e.getValue()))
+                        .toList();
                 RunData.Timeline t = new RunData.Timeline(timeline.warmStartMs(), timeline.expiryMs(),
                         timeline.spikeAtMs(), end);
                 RunData.Settings s = new RunData.Settings(options.users(), settings.mitigation().ttlMs(), jitterMaxMs,
                         settings.mitigation().queryDelayMs(), settings.pool().maxSize(), options.spikeRequests(),
-                        options.redisUrl() == null, settings.mitigation().coalescer());
+                        experiment.redisCluster() ? backends.ownCluster() : options.redisUrl() == null,
+                        settings.mitigation().coalescer());
                 // Artillery's report, client.csv and spike.csv are files of their own: RecordedRun.read adds them
                 return new RunData(experiment, s, t, replicas.stream().map(ReplicaProcess::id).toList(),
                         sampler.samples(), sampler.latencyBySecond(), sampler.bucketBoundsMs(), sampler.latencyMaxMs(),
-                        keys.byId(), Map.of(), List.of(), List.of(), redisCalls,
+                        keys.byId(), Map.of(), List.of(), List.of(), RedisProbe.sum(redisByShard),
                         Prometheus.growth(prometheusBefore, prometheusAfter, Prometheus.REDIS_COMMANDS, "command", true),
                         Prometheus.growth(prometheusBefore, prometheusAfter, Prometheus.LEASE, "outcome", false),
                         Prometheus.ownerForwards(prometheusBefore, prometheusAfter),
                         eventsServed ? events.byId() : null, WakeUp.between(prometheusBefore, prometheusAfter), cached,
-                        exit);
+                        exit, shards);
             }
         }
 
@@ -196,8 +206,8 @@ public final class ExperimentRun {
             progress.timeline(phase.epochMs(), expiry);
             try {
                 jitterMaxMs = align(expiry);
-                try (RedisProbe redis = new RedisProbe(backends.redisUrl())) {
-                    redisBefore = redis.commandCalls();
+                try (RedisProbe redis = backends.probe(experiment.redisCluster())) {
+                    redisBefore = redis.commandCallsByShard();
                 }
                 List<String> scrapes = new ArrayList<>();
                 for (ReplicaProcess r : replicas) {

@@ -17,13 +17,16 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A Redis Cluster of a test's own: 3 masters and 3 replicas from the machine's {@code redis-server}
+ * A Redis Cluster of a test's (or a lab run's) own: 3 masters and 3 replicas from the machine's {@code redis-server}
  * (7 or newer: sharded pub/sub), cluster-enabled on private ports in a directory of their own,
  * joined by {@code redis-cli --cluster create … --cluster-replicas 1}, and killed (by process) and
- * deleted on close. The ports come from a range keyed by the owning test class, each probed free
- * together with its cluster bus port (+10000).
+ * deleted on close. The ports come from a range keyed by the owning class, each probed free
+ * together with its cluster bus port (+10000). The service's cluster suites and the lab's cluster
+ * experiments ({@code --redis-cluster=local}, the {@code cluster} set) both start this one class
+ * (module {@code redis-cluster}: test-scoped in the service, inside the lab's jar).
  *
- * <p>Faults for the tests: kill a node, a manual failover, a slot migrated to another master.
+ * <p>Faults for the tests: kill a node, a manual failover, a slot migrated to another master. And
+ * {@link #standalone}: one node of the same binary, not cluster-enabled, for a comparison with the cluster.
  */
 public final class LocalRedisCluster implements AutoCloseable {
 
@@ -97,14 +100,42 @@ public final class LocalRedisCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * One redis-server of the same binary, not cluster-enabled, killed and deleted on close as a cluster is: the
+     * one node a comparison with the cluster runs on ({@link #nodes()} is its {@code host:port}).
+     */
+    public static LocalRedisCluster standalone(Class<?> owner) {
+        LocalRedisCluster node;
+        try {
+            node = new LocalRedisCluster(Files.createTempDirectory("herd-node-" + owner.getSimpleName()), null);
+        }
+        catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+        try {
+            node.startNode(freePorts(owner, 1).get(0), false);
+            return node;
+        }
+        catch (RuntimeException ex) {
+            node.close();
+            throw ex;
+        }
+    }
+
     private void startNode(int port) {
+        startNode(port, true);
+    }
+
+    private void startNode(int port, boolean clusterEnabled) {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-                "--bind", "127.0.0.1",
-                "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-                "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS),
-                // a master that is down takes only its own slots away, not the whole cluster
-                "--cluster-require-full-coverage", "no",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
+                "--bind", "127.0.0.1"));
+        if (clusterEnabled) {
+            command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
+                    "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS),
+                    // a master that is down takes only its own slots away, not the whole cluster
+                    "--cluster-require-full-coverage", "no"));
+        }
+        command.addAll(List.of("--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
         if (password != null) {
             command.addAll(List.of("--requirepass", password, "--masterauth", password));
         }
@@ -119,7 +150,7 @@ public final class LocalRedisCluster implements AutoCloseable {
             if (ping(port)) {
                 return;
             }
-            PrivateRedis.sleep(50);
+            sleep(50);
         }
         throw new IllegalStateException("redis-server did not start on port " + port + "; see " + dir);
     }
@@ -141,7 +172,7 @@ public final class LocalRedisCluster implements AutoCloseable {
                     && info(port).contains("cluster_slots_assigned:16384")) && mastersAgree()) {
                 return;
             }
-            PrivateRedis.sleep(100);
+            sleep(100);
         }
         throw new IllegalStateException("the cluster did not become ok in 60 s; see " + dir);
     }
@@ -295,6 +326,16 @@ public final class LocalRedisCluster implements AutoCloseable {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", ex);
         }
     }
 
